@@ -1,0 +1,56 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Analysis notebook
+#
+# This notebook is run afresh every time the site is built, against the data in `data/`.
+# It uses the same loading, validation and statistics code as the rest of the site, so its
+# numbers cannot drift from the pages. If any cell fails, the build fails.
+
+# %%
+import sys
+from pathlib import Path
+
+ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "mkdocs.yml").exists())
+sys.path.insert(0, str(ROOT))
+
+import altair as alt
+import pandas as pd
+
+from scripts.charts import build_charts
+from scripts.load import load
+from scripts.stats import compute_statistics, referral_rates
+
+alt.renderers.enable("svg")  # rendered here, offline: no CDN
+tables = load(ROOT / "data")
+stats = compute_statistics(tables)
+
+# %% [markdown]
+# ## The headline figures
+
+# %%
+pd.DataFrame(
+    [(s.name, s.display, s.label) for s in stats.values()][:12],
+    columns=["statistic", "value", "what it is"],
+).set_index("statistic")
+
+# %% [markdown]
+# ## Every published referral count, per month
+
+# %%
+referral_rates(tables["figures"], tables["referral_datasets"]).set_index("dataset")[
+    ["counts", "area", "count", "period", "months", "per_month"]
+]
+
+# %%
+build_charts(tables, stats)["referral-rates"].chart

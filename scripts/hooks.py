@@ -1,0 +1,109 @@
+"""MkDocs hooks: run the pipeline (load and validate → statistics → charts) and put its
+results into the pages.
+
+In Markdown, `{{ referrals_total }}` becomes that statistic, linked to its entry on the
+Methods page; `{{ chart: forces }}` becomes a chart with its description, table, source
+line and downloads; `{{ block: quotes }}` becomes a generated section. An unknown name
+stops the build and says which page and line. Text inside code is left alone.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as part of a package
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+
+from scripts.charts import build_charts  # noqa: E402
+from scripts.load import DATA_DIR, DataError, load  # noqa: E402
+from scripts.render import BLOCKS, chart_csv, chart_figure, chart_svg, schema_block, stat_link  # noqa: E402
+from scripts.stats import compute_statistics  # noqa: E402
+
+TOKEN = re.compile(r"\{\{\s*(?:(chart|block)\s*:\s*)?([A-Za-z0-9_\-]+)\s*\}\}")
+FENCE = re.compile(r"^\s*(```|~~~)")
+CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+_pipeline: dict = {}
+
+
+def on_config(config):
+    try:
+        tables = load(DATA_DIR)
+        stats = compute_statistics(tables)
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    _pipeline.update(tables=tables, stats=stats, charts=build_charts(tables, stats), package=package)
+    config.extra["data_version"] = package["version"]
+    return config
+
+
+def on_files(files, config):
+    for chart in _pipeline["charts"].values():
+        files.append(File.generated(config, f"charts/{chart.name}.svg", content=chart_svg(chart)))
+        files.append(File.generated(config, f"charts/{chart.name}.csv", content=chart_csv(chart)))
+    downloads = ["datapackage.json"] + [resource["path"] for resource in _pipeline["package"]["resources"]]
+    for name in downloads:
+        files.append(File.generated(config, f"downloads/{name}", content=(DATA_DIR / name).read_bytes()))
+    return files
+
+
+def _expand(kind: str | None, name: str, root: str) -> str:
+    tables, stats, charts = _pipeline["tables"], _pipeline["stats"], _pipeline["charts"]
+    if kind == "chart":
+        return chart_figure(charts[name], tables["sources"], tables["figures"], root)
+    if kind == "block":
+        if name == "schema":
+            return schema_block(tables, stats, root, package=_pipeline["package"])
+        return BLOCKS[name](tables, stats, root)
+    return stat_link(stats[name], root)
+
+
+def _known(kind: str | None) -> dict:
+    return {"chart": _pipeline["charts"], "block": BLOCKS}.get(kind, _pipeline["stats"])
+
+
+def substitute(markdown: str, page_path: str, root: str) -> str:
+    """Replace every token outside code; collect every unknown name before failing."""
+    problems, out, in_fence = [], [], False
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        if FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence or "{{" not in line:
+            out.append(line)
+            continue
+        pieces, last = [], 0
+        for span in CODE_SPAN.finditer(line):
+            pieces.append((line[last:span.start()], True))
+            pieces.append((span.group(0), False))
+            last = span.end()
+        pieces.append((line[last:], True))
+        new_line = []
+        for text, active in pieces:
+            if not active:
+                new_line.append(text)
+                continue
+            def replace(match):
+                kind, name = match.group(1), match.group(2)
+                if name not in _known(kind):
+                    what = {"chart": "chart", "block": "block"}.get(kind, "statistic")
+                    problems.append(f"docs/{page_path}, line {number}: unknown {what} '{name}'. "
+                                    f"Known: {', '.join(sorted(_known(kind)))}")
+                    return match.group(0)
+                return _expand(kind, name, root)
+            new_line.append(TOKEN.sub(replace, text))
+        out.append("".join(new_line))
+    if problems:
+        raise PluginError("\n".join(problems))
+    return "\n".join(out)
+
+
+def on_page_markdown(markdown, page, config, files):
+    root = "../" * page.url.count("/")
+    return substitute(markdown, page.file.src_uri, root)

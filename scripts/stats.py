@@ -1,0 +1,281 @@
+"""Step 2: compute the named statistics that pages quote.
+
+Small pure functions (tested against hand-computed values) and one
+`compute_statistics` that applies them to the tables. Each result carries the
+figure and source IDs it rests on and a sentence saying how it is computed,
+which the Methods page prints.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from scripts.load import DataError
+
+MONTH_NAMES = list(calendar.month_name)
+
+
+@dataclass(frozen=True)
+class Statistic:
+    name: str
+    value: float | int | str
+    display: str
+    label: str
+    method: str
+    figure_ids: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- pure helpers
+
+def parse_month(partial_date: str) -> tuple[int, int]:
+    """'2020-04' or '2020-04-17' -> (2020, 4). A bare year has no month: ValueError."""
+    parts = partial_date.split("-")
+    if len(parts) < 2:
+        raise ValueError(f"'{partial_date}' gives no month")
+    return int(parts[0]), int(parts[1])
+
+
+def months_in_period(start: str, end: str) -> int:
+    """Calendar months from start to end, both included: 2020-04 to 2023-03 is 36."""
+    (y0, m0), (y1, m1) = parse_month(start), parse_month(end)
+    return (y1 - y0) * 12 + (m1 - m0) + 1
+
+
+def days_in_period(start: str, end: str) -> int:
+    """Days from the first day of the start month to the last day of the end month, both included."""
+    (y0, m0), (y1, m1) = parse_month(start), parse_month(end)
+    first = date(y0, m0, 1)
+    last = date(y1, m1, calendar.monthrange(y1, m1)[1])
+    return (last - first).days + 1
+
+
+def has_month_precision(start: str, end: str) -> bool:
+    return len(start.split("-")) >= 2 and len(end.split("-")) >= 2
+
+
+def per_month(count: float, months: int) -> float:
+    return count / months
+
+
+def days_per_event(count: float, days: int) -> float:
+    """Average days between events: 537 referrals in 1,095 days is one every 2.04 days."""
+    return days / count
+
+
+def percent(part: float, whole: float) -> float:
+    return 100 * part / whole
+
+
+def month_label(partial_date: str) -> str:
+    """'2020-04' -> 'April 2020'; '2020' -> '2020'."""
+    try:
+        year, month = parse_month(partial_date)
+    except ValueError:
+        return partial_date
+    return f"{MONTH_NAMES[month]} {year}"
+
+
+def short_month_label(partial_date: str) -> str:
+    """'2020-04' -> 'Apr 2020'."""
+    try:
+        year, month = parse_month(partial_date)
+    except ValueError:
+        return partial_date
+    return f"{calendar.month_abbr[month]} {year}"
+
+
+def period_label(start: str, end: str) -> str:
+    return f"{month_label(start)} to {month_label(end)}"
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+def referral_rates(figures: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFrame:
+    """One row per referral dataset: its count, period and, where the period is given in months, the monthly rate."""
+    merged = datasets.merge(figures, left_on="figure_id", right_on="id", suffixes=("", "_figure"))
+    rows = []
+    for _, row in merged.iterrows():
+        monthly = has_month_precision(row["period_start"], row["period_end"])
+        months = months_in_period(row["period_start"], row["period_end"]) if monthly else None
+        rows.append({
+            "dataset": row["id"],
+            "label": row["label"],
+            "counts": row["counts"],
+            "area": row["area"],
+            "count": row["value"],
+            "period": period_label(row["period_start"], row["period_end"]),
+            "months": months,
+            "per_month": round(per_month(row["value"], months), 1) if monthly else None,
+            "figure_id": row["figure_id"],
+            "source_id": row["source_id"],
+        })
+    return pd.DataFrame(rows)
+
+
+def status_counts(recommendations: pd.DataFrame) -> dict[str, int]:
+    order = ["accepted", "partly accepted", "not accepted", "unclear"]
+    counts = recommendations["status"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in order}
+
+
+def vote_margins(votes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Votes with known numbers, with the margin for (+) or against (-) a firewall."""
+    value = figures.set_index("id")["value"]
+    rows = []
+    for _, vote in votes.iterrows():
+        votes_for = value.get(vote["votes_for_figure_id"]) if vote["votes_for_figure_id"] else None
+        votes_against = value.get(vote["votes_against_figure_id"]) if vote["votes_against_figure_id"] else None
+        if votes_for is not None and votes_against is not None:
+            margin = votes_for - votes_against
+        elif vote["majority_figure_id"]:
+            sign = 1 if vote["result"] == "for the firewall" else -1
+            margin = sign * value[vote["majority_figure_id"]]
+        else:
+            continue
+        rows.append({
+            "vote": vote["id"], "date": vote["date"], "house": vote["house"], "bill": vote["bill"],
+            "question": vote["question"], "result": vote["result"],
+            "votes_for": votes_for, "votes_against": votes_against, "margin": int(margin),
+            "figure_ids": tuple(f for f in (vote["votes_for_figure_id"], vote["votes_against_figure_id"],
+                                            vote["majority_figure_id"]) if f),
+        })
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------- the named statistics
+
+# Figures that pages quote directly: statistic name -> figure ID.
+QUOTED_FIGURES = {
+    "referrals_total": "F-001",
+    "forces_sharing": "F-002",
+    "enforcement_actions": "F-006",
+    "enforcement_papers_2020_percent": "F-017",
+    "met_all_crime_cases": "F-014",
+    "sbs_recommendations": "F-048",
+    "sbs_accepted": "F-049-A",
+    "sbs_partly_accepted": "F-049-B",
+    "sbs_not_accepted": "F-049-C",
+    "lords_2024_for": "F-071-A",
+    "lords_2024_against": "F-071-B",
+    "commons_2021_majority": "F-067",
+    "bbc_2018_forces_referring": "F-028",
+    "threatened_with_deportation_percent": "F-054",
+    "scotland_people_reported": "F-020",
+    "ni_victims_reported": "F-021",
+}
+# Votes whose margins pages quote: statistic name prefix -> vote ID.
+NAMED_VOTES = {"lords_2024": "V-005", "commons_2021": "V-003"}
+HEADLINE_DATASET = "dac_2020_2023"
+
+
+def _figure_stat(name: str, figures: pd.DataFrame, figure_id: str) -> Statistic:
+    row = figures.set_index("id").loc[figure_id]
+    value = row["value"]
+    decimals = 0 if float(value).is_integer() else 1
+    display = format_number(value, decimals) + ("%" if name.endswith("_percent") else "")
+    return Statistic(name, int(value) if decimals == 0 else float(value), display,
+                     row["statement"], f"Taken directly from figure {figure_id} ({row['unit']}).", (figure_id,))
+
+
+def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
+    figures, forces = tables["figures"], tables["forces"]
+    stats: dict[str, Statistic] = {}
+
+    def add(stat: Statistic) -> None:
+        stats[stat.name] = stat
+
+    for name, figure_id in QUOTED_FIGURES.items():
+        add(_figure_stat(name, figures, figure_id))
+
+    figure = figures.set_index("id")
+    headline = tables["referral_datasets"].set_index("id").loc[HEADLINE_DATASET, "figure_id"]
+    start, end = figure.loc[headline, ["period_start", "period_end"]]
+    total = figure.loc[headline, "value"]
+    months, days = months_in_period(start, end), days_in_period(start, end)
+    add(Statistic("referrals_period", period_label(start, end), period_label(start, end),
+                  "Period covered by the referral data", f"The period of figure {headline}.", (headline,)))
+    add(Statistic("referrals_months", months, str(months), "Months in that period",
+                  f"Calendar months from {month_label(start)} to {month_label(end)}, both included.", (headline,)))
+    add(Statistic("referrals_per_month", round(per_month(total, months), 1), format_number(per_month(total, months), 1),
+                  "Referrals per month, on average", f"Referrals ({headline}) divided by the months in the period.", (headline,)))
+    add(Statistic("days_per_referral", round(days_per_event(total, days), 1), format_number(days_per_event(total, days), 0),
+                  "On average, one referral every this many days",
+                  f"Days in the period ({days}) divided by the referrals ({headline}), rounded to whole days.", (headline,)))
+
+    listed = len(forces)
+    territorial = int((forces["kind"] == "territorial").sum())
+    add(Statistic("forces_listed", listed, str(listed), "Police forces in the list (43 territorial forces plus British Transport Police)",
+                  "Rows in forces.csv.", ()))
+    add(Statistic("forces_territorial", territorial, str(territorial), "Territorial police forces in England and Wales",
+                  "Rows in forces.csv whose kind is territorial.", ()))
+    sharing = figure.loc[QUOTED_FIGURES["forces_sharing"], "value"]
+    add(Statistic("forces_sharing_percent", round(percent(sharing, listed)), f"{percent(sharing, listed):.0f}%",
+                  "Share of forces that shared victims' data",
+                  f"Forces that shared data ({QUOTED_FIGURES['forces_sharing']}) divided by the forces listed.",
+                  (QUOTED_FIGURES["forces_sharing"],)))
+    actions = figure.loc[QUOTED_FIGURES["enforcement_actions"], "value"]
+    add(Statistic("enforcement_percent", round(percent(actions, total), 1), f"{percent(actions, total):.0f}%",
+                  "Share of referrals that led to enforcement action",
+                  f"Enforcement actions ({QUOTED_FIGURES['enforcement_actions']}) divided by referrals ({headline}).",
+                  (QUOTED_FIGURES["enforcement_actions"], headline)))
+
+    rates = referral_rates(figures, tables["referral_datasets"])
+    for _, rate in rates.iterrows():
+        add(Statistic(f"count_{rate['dataset']}", int(rate["count"]), format_number(rate["count"]),
+                      f"{rate['label']}: {rate['counts']} referred, {rate['area']}", f"Figure {rate['figure_id']}.",
+                      (rate["figure_id"],)))
+        if rate["months"] is not None and not pd.isna(rate["months"]):
+            add(Statistic(f"monthly_{rate['dataset']}", rate["per_month"], format_number(rate["per_month"], 1),
+                          f"{rate['label']}: {rate['counts']} referred per month, {rate['area']}",
+                          f"Figure {rate['figure_id']} divided by the {int(rate['months'])} months of its period "
+                          f"({rate['period']}).", (rate["figure_id"],)))
+    add(Statistic("referral_datasets", len(rates), str(len(rates)), "Published counts of referrals in the evidence base",
+                  "Rows in referral_datasets.csv.", ()))
+
+    sbs = [QUOTED_FIGURES[k] for k in ("sbs_accepted", "sbs_partly_accepted", "sbs_not_accepted")]
+    answered = int(figure.loc[sbs, "value"].sum())
+    made = int(figure.loc[QUOTED_FIGURES["sbs_recommendations"], "value"])
+    if answered != made:
+        raise DataError([f"data/figures.csv: the Safety Before Status outcomes {', '.join(sbs)} add up to {answered}, "
+                         f"but {QUOTED_FIGURES['sbs_recommendations']} says {made} recommendations were made; "
+                         "expected the outcomes to add up to the total"])
+    add(Statistic("sbs_answered", answered, str(answered), "Safety Before Status recommendations the government answered",
+                  "Accepted, partly accepted and not accepted, added together.", tuple(sbs)))
+
+    counts = status_counts(tables["recommendations"])
+    add(Statistic("recommendations_tracked", len(tables["recommendations"]), str(len(tables["recommendations"])),
+                  "Recommendations tracked on this site", "Rows in recommendations.csv.", ()))
+    for status, count in counts.items():
+        add(Statistic(f"recommendations_{status.replace(' ', '_')}", count, str(count),
+                      f"Tracked recommendations with status “{status}”", f"Rows in recommendations.csv with status {status}.", ()))
+
+    margins = vote_margins(tables["votes"], figures).set_index("vote")
+    for name, vote_id in NAMED_VOTES.items():
+        margin = int(margins.loc[vote_id, "margin"])
+        add(Statistic(f"{name}_margin", abs(margin), str(abs(margin)),
+                      f"Margin of the vote {vote_id} ({'for' if margin > 0 else 'against'} a firewall)",
+                      "Votes for minus votes against, or the recorded majority.", margins.loc[vote_id, "figure_ids"]))
+    add(Statistic("votes_recorded", len(tables["votes"]), str(len(tables["votes"])), "Parliamentary votes on a firewall in the evidence base",
+                  "Rows in votes.csv.", ()))
+    add(Statistic("votes_with_numbers", len(margins), str(len(margins)), "Of those, votes whose numbers are recorded",
+                  "Votes with counts or a majority in figures.csv.", ()))
+
+    timeline = tables["timeline"]
+    years = timeline["date"].str[:4].astype(int)
+    add(Statistic("timeline_events", len(timeline), str(len(timeline)), "Events in the timeline", "Rows in timeline.csv.", ()))
+    add(Statistic("timeline_first_year", int(years.min()), str(years.min()), "First year in the timeline", "Earliest date in timeline.csv.", ()))
+    add(Statistic("timeline_last_year", int(years.max()), str(years.max()), "Latest year in the timeline", "Latest date in timeline.csv.", ()))
+    add(Statistic("quotes_count", len(tables["quotes"]), str(len(tables["quotes"])), "Quotes collected", "Rows in quotes.csv.", ()))
+    add(Statistic("sources_count", len(tables["sources"]), str(len(tables["sources"])), "Source documents", "Rows in sources.csv.", ()))
+    return stats
+
+
+def source_ids(stat: Statistic, figures: pd.DataFrame) -> list[str]:
+    """The sources behind a statistic's figures, in order, without repeats."""
+    by_id = figures.set_index("id")["source_id"]
+    return list(dict.fromkeys(by_id[f] for f in stat.figure_ids))
