@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as part of a package
     sys.path.insert(0, str(ROOT))
 
+from bs4 import BeautifulSoup  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
@@ -107,3 +108,14 @@ def substitute(markdown: str, page_path: str, root: str) -> str:
 def on_page_markdown(markdown, page, config, files):
     root = "../" * page.url.count("/")
     return substitute(markdown, page.file.src_uri, root)
+
+
+def on_page_content(html, page, config, files):
+    """Notebook pages: drop nbconvert's inline styles (about 600 KB of JupyterLab CSS) and scripts
+    (a MathJax stub and a Mermaid loader that imports from a CDN); site.css styles the cells."""
+    if "jp-Notebook" not in html:
+        return html
+    document = BeautifulSoup(html, "html.parser")
+    for element in document.find_all(["style", "script"]):
+        element.decompose()
+    return str(document)

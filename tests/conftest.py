@@ -1,0 +1,66 @@
+"""Shared fixtures: a strict build of the site in a temporary folder, and a local server for it."""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ["mkdocs.yml", "docs", "scripts", "data", "overrides"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of everything the build reads, so a test can change data without touching the real files."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+def mkdocs_build(project: Path, site_dir: Path, site_url: str = "http://127.0.0.1:8000/") -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": site_url}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+                          cwd=project, env=env, capture_output=True, text=True)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real project, built strictly once per test session, for a server on a free port."""
+    port = free_port()
+    site_dir = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT, site_dir, f"http://127.0.0.1:{port}/")
+    assert result.returncode == 0, result.stderr
+    return {"dir": site_dir, "port": port, "url": f"http://127.0.0.1:{port}/", "log": result.stderr}
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site):
+    handler = functools.partial(QuietHandler, directory=str(built_site["dir"]))
+    server = ThreadingHTTPServer(("127.0.0.1", built_site["port"]), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield built_site
+    server.shutdown()

@@ -1,0 +1,150 @@
+"""A strict build in a temporary folder: every statistic resolved, every chart complete, nothing external."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from scripts.charts import build_charts
+from scripts.load import load
+from scripts.render import chart_csv
+from scripts.stats import compute_statistics
+from tests.conftest import copy_project, mkdocs_build
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def pages(site: Path):
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def charts():
+    tables = load()
+    return build_charts(tables, compute_statistics(tables))
+
+
+def test_strict_build_has_no_warnings(built_site):
+    assert not re.search(r"^(WARNING|ERROR)\s+-", built_site["log"], re.M), built_site["log"]
+
+
+def test_no_token_is_left_unresolved(built_site):
+    for page in pages(built_site["dir"]):
+        document = soup(page)
+        for code in document.find_all(["code", "pre"]):
+            code.decompose()
+        text = str(document.find("article") or document)
+        assert "{{" not in text and "{%" not in text, page
+
+
+def test_every_statistic_link_has_an_entry_on_methods(built_site):
+    methods = soup(built_site["dir"] / "methods" / "index.html")
+    entries = {row["id"] for row in methods.select("tr[id^=stat-]")}
+    used = set()
+    for page in pages(built_site["dir"]):
+        for link in soup(page).select("a.stat"):
+            used.add(link["href"].split("#", 1)[1])
+    assert used, "no page shows a computed statistic"
+    assert used <= entries
+
+
+def test_every_chart_has_svg_with_title_and_description_table_source_and_csv(built_site, charts):
+    site = built_site["dir"]
+    html_pages = {page: soup(page) for page in pages(site)}
+    for chart in charts.values():
+        svg = ET.parse(site / "charts" / f"{chart.name}.svg").getroot()
+        assert svg.get("role") == "img"
+        assert svg.find(f"{SVG}title").text == chart.title
+        assert len(svg.find(f"{SVG}desc").text) > 40
+        assert (site / "charts" / f"{chart.name}.csv").read_text(encoding="utf-8") == chart_csv(chart)
+        figures = [f for document in html_pages.values() for f in document.select(f"figure#chart-{chart.name}")]
+        assert figures, f"chart {chart.name} is on no page"
+        figure = figures[0]
+        assert figure.find("img")["src"].endswith(f"charts/{chart.name}.svg")
+        assert figure.find("img")["alt"] == chart.title
+        table = figure.find("table")
+        assert table.find("caption") and len(table.select("tbody tr")) == len(chart.data)
+        assert "Source:" in figure.get_text()
+        assert figure.find("a", href=re.compile(rf"charts/{chart.name}\.csv$"))
+
+
+ASSET_ATTRIBUTES = [("script", "src"), ("link", "href"), ("img", "src"), ("source", "src"), ("iframe", "src"),
+                    ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")]
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+def is_external(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https", "") and bool(parsed.netloc) and parsed.hostname != "127.0.0.1"
+
+
+def test_no_asset_is_loaded_from_another_host(built_site):
+    site = built_site["dir"]
+    offenders = []
+    for page in pages(site):
+        document = soup(page)
+        for tag, attribute in ASSET_ATTRIBUTES:
+            for element in document.find_all(tag):
+                if tag == "link" and set(element.get("rel", [])) & {"canonical", "alternate"}:
+                    continue  # links for search engines and feeds, never fetched by the page
+                url = element.get(attribute)
+                if url and is_external(url):
+                    offenders.append(f"{page.relative_to(site)}: <{tag} {attribute}={url}>")
+        for style in document.find_all("style"):
+            offenders += [f"{page.relative_to(site)}: style url({u})" for u in CSS_URL.findall(style.text) if is_external(u)]
+    for css in site.rglob("*.css"):
+        offenders += [f"{css.relative_to(site)}: url({u})" for u in CSS_URL.findall(css.read_text(encoding="utf-8")) if is_external(u)]
+    assert not offenders, "\n".join(offenders)
+
+
+CDN_HOSTS = re.compile(r"cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|fonts\.googleapis\.com|fonts\.gstatic\.com|"
+                       r"google-analytics|googletagmanager|require\.js|requirejs")
+
+
+def test_no_page_names_a_cdn_even_inside_inline_scripts(built_site):
+    for page in pages(built_site["dir"]):
+        assert not CDN_HOSTS.search(page.read_text(encoding="utf-8")), page
+
+
+def test_changing_a_figure_in_data_changes_every_page_and_chart(tmp_path):
+    project = copy_project(tmp_path / "project")
+    figures = project / "data" / "figures.csv"
+    text = figures.read_text(encoding="utf-8")
+    assert "Home Office).,537," in text
+    figures.write_text(text.replace("Home Office).,537,", "Home Office).,601,", 1), encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+
+    shown = []
+    for page in pages(site):
+        for link in soup(page).select('a.stat[href$="#stat-referrals_total"]'):
+            shown.append((page.parent.name, link.get_text()))
+    assert {value for _, value in shown} == {"601"}
+    assert "findings" in {name for name, _ in shown} and site.name in {name for name, _ in shown}  # findings/ and home
+    entry = soup(site / "methods" / "index.html").select_one("tr#stat-referrals_total")
+    assert entry.find_all("td")[1].get_text() == "601"
+    per_month = {link.get_text() for page in pages(site) for link in soup(page).select('a.stat[href$="#stat-referrals_per_month"]')}
+    assert per_month == {"16.7"}                                  # 601 / 36
+    assert "0 of 601" in (site / "charts" / "enforcement.svg").read_text(encoding="utf-8")
+    assert "601" in (site / "charts" / "referral-rates.csv").read_text(encoding="utf-8")
+    assert "601" in soup(site / "analysis" / "index.html").get_text()
+
+
+def test_unknown_statistic_fails_the_build_naming_page_and_line(tmp_path):
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "findings.md"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    lines.insert(2, "Police made {{ referals_total }} referrals.")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/findings.md, line 3: unknown statistic 'referals_total'" in result.stderr + result.stdout

@@ -1,0 +1,88 @@
+"""Statistics against values worked out by hand."""
+import pandas as pd
+import pytest
+
+from scripts import stats as st
+from scripts.load import load
+
+
+def test_months_in_period_counts_both_ends():
+    assert st.months_in_period("2020-04", "2023-03") == 36   # Apr 2020..Mar 2023
+    assert st.months_in_period("2020-05", "2022-09") == 29
+    assert st.months_in_period("2020-04", "2021-11") == 20   # Byline Times says "20 months"
+    assert st.months_in_period("2021-01", "2021-01") == 1
+
+
+def test_months_need_a_month():
+    with pytest.raises(ValueError):
+        st.months_in_period("2020", "2022")
+
+
+def test_days_in_period_uses_calendar_months():
+    # 1 Apr 2020 .. 31 Mar 2023: 365 (Apr20-Mar21, includes 29 Feb? no: Feb 2021) + 365 + 365
+    assert st.days_in_period("2020-04", "2023-03") == 1095
+    assert st.days_in_period("2020-02", "2020-02") == 29   # leap year
+
+
+def test_rates_and_shares():
+    assert st.per_month(537, 36) == pytest.approx(14.9167, abs=1e-4)
+    assert st.days_per_event(537, 1095) == pytest.approx(2.0391, abs=1e-4)
+    assert st.percent(44, 44) == 100
+    assert st.percent(0, 537) == 0
+
+
+def test_labels():
+    assert st.period_label("2020-04", "2023-03") == "April 2020 to March 2023"
+    assert st.short_month_label("2020-12") == "Dec 2020"
+    assert st.month_label("2020") == "2020"
+
+
+def test_referral_rates_leave_year_only_periods_unnormalised():
+    figures = pd.DataFrame([
+        {"id": "F-1", "value": 60.0, "period_start": "2020-01", "period_end": "2020-12", "source_id": "S-1"},
+        {"id": "F-2", "value": 90.0, "period_start": "2020", "period_end": "2022", "source_id": "S-2"},
+    ])
+    datasets = pd.DataFrame([
+        {"id": "a", "figure_id": "F-1", "label": "A", "counts": "domestic abuse victims", "area": "UK", "note": ""},
+        {"id": "b", "figure_id": "F-2", "label": "B", "counts": "victims of all crimes", "area": "UK", "note": ""},
+    ])
+    rates = st.referral_rates(figures, datasets).set_index("dataset")
+    assert rates.loc["a", "months"] == 12 and rates.loc["a", "per_month"] == 5.0
+    assert pd.isna(rates.loc["b", "per_month"])
+
+
+def test_vote_margins_from_counts_or_majority():
+    figures = pd.DataFrame([{"id": "F-a", "value": 214.0}, {"id": "F-b", "value": 208.0}, {"id": "F-m", "value": 80.0}])
+    votes = pd.DataFrame([
+        {"id": "V-1", "date": "2024-04-30", "house": "House of Lords", "bill": "B", "question": "Q", "result": "for the firewall",
+         "votes_for_figure_id": "F-a", "votes_against_figure_id": "F-b", "majority_figure_id": ""},
+        {"id": "V-2", "date": "2021-04-15", "house": "House of Commons", "bill": "B", "question": "Q", "result": "against the firewall",
+         "votes_for_figure_id": "", "votes_against_figure_id": "", "majority_figure_id": "F-m"},
+        {"id": "V-3", "date": "2020-07", "house": "House of Commons", "bill": "B", "question": "Q", "result": "against the firewall",
+         "votes_for_figure_id": "", "votes_against_figure_id": "", "majority_figure_id": ""},
+    ])
+    margins = st.vote_margins(votes, figures).set_index("vote")["margin"]
+    assert margins.to_dict() == {"V-1": 6, "V-2": -80}
+
+
+def test_status_counts_include_zeroes_in_order():
+    recs = pd.DataFrame({"status": ["not accepted", "unclear", "not accepted"]})
+    assert st.status_counts(recs) == {"accepted": 0, "partly accepted": 0, "not accepted": 2, "unclear": 1}
+
+
+def test_headline_statistics_of_the_real_data():
+    stats = st.compute_statistics(load())
+    expected = {
+        "referrals_total": "537", "referrals_period": "April 2020 to March 2023", "referrals_months": "36",
+        "referrals_per_month": "14.9", "days_per_referral": "2", "forces_sharing": "44", "forces_listed": "44",
+        "forces_territorial": "43", "forces_sharing_percent": "100%", "enforcement_actions": "0",
+        "enforcement_percent": "0%", "sbs_answered": "16", "lords_2024_margin": "6", "commons_2021_margin": "80",
+        "monthly_detail_2020_2022": "92.1", "monthly_jcwi_2020_2022": "106.2", "monthly_byline_2020_2021": "89.3",
+        "monthly_ferret_2020_2022": "15.6",
+    }
+    assert {name: stats[name].display for name in expected} == expected
+
+
+def test_every_statistic_names_how_it_is_computed():
+    for stat in st.compute_statistics(load()).values():
+        assert stat.method and stat.label, stat.name
