@@ -119,3 +119,19 @@ def on_page_content(html, page, config, files):
     for element in document.find_all(["style", "script"]):
         element.decompose()
     return str(document)
+
+
+EXIT_LINK = (
+    '<div class="exit-this-page" data-exit-this-page>'
+    '<a href="{url}" rel="nofollow noreferrer" referrerpolicy="no-referrer">Exit this page'
+    '<span class="exit-this-page__hint"> (or press Shift 3 times)</span></a>'
+    '<div class="exit-this-page__status" role="status" aria-live="polite" data-exit-this-page-status></div></div>'
+)
+BODY_OPEN = re.compile(r"<body[^>]*>")
+
+
+def on_post_page(output, page, config):
+    """Put "Exit this page" first in <body>, so it is the first thing a keyboard reaches, and outside
+    the components that instant navigation swaps, so it is never re-created."""
+    link = EXIT_LINK.format(url=config.extra["exit_url"])
+    return BODY_OPEN.sub(lambda match: match.group(0) + link, output, count=1)
