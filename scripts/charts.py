@@ -192,7 +192,7 @@ def _forces_grid(tables, stats, columns: int = 4) -> Chart:
         f"A grid of {len(data)} tiles, one for each police force: {counts.get('England', 0)} in England, "
         f"{counts.get('Wales', 0)} in Wales and British Transport Police. The Domestic Abuse Commissioner reports that "
         f"{stats['forces_sharing'].display} forces, every one of them, shared information about domestic abuse victims "
-        f"with Immigration Enforcement between {stats['referrals_period'].display}. No public figure says how many "
+        f"with Immigration Enforcement from {stats['referrals_period'].display}. No public figure says how many "
         "referrals each force made."
     )
     return Chart("forces", f"All {stats['forces_sharing'].display} forces shared victims’ data", description, data,

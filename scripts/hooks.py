@@ -70,9 +70,14 @@ def _known(kind: str | None) -> dict:
     return {"chart": _pipeline["charts"], "block": BLOCKS}.get(kind, _pipeline["stats"])
 
 
-def substitute(markdown: str, page_path: str, root: str) -> str:
-    """Replace every token outside code; collect every unknown name before failing."""
-    problems, out, in_fence = [], [], False
+def substitute(markdown: str, page_path: str, root: str) -> tuple[str, dict[str, str]]:
+    """Replace every token outside code with a placeholder, and return the HTML each stands for.
+
+    The HTML goes in only after Markdown has run (on_page_content), so nothing generated from
+    data, not even a title attribute, is ever read as Markdown. Every unknown name is collected
+    before the build fails.
+    """
+    problems, out, in_fence, html = [], [], False, {}
     for number, line in enumerate(markdown.split("\n"), start=1):
         if FENCE.match(line):
             in_fence = not in_fence
@@ -90,6 +95,7 @@ def substitute(markdown: str, page_path: str, root: str) -> str:
             if not active:
                 new_line.append(text)
                 continue
+
             def replace(match):
                 kind, name = match.group(1), match.group(2)
                 if name not in _known(kind):
@@ -97,22 +103,32 @@ def substitute(markdown: str, page_path: str, root: str) -> str:
                     problems.append(f"docs/{page_path}, line {number}: unknown {what} '{name}'. "
                                     f"Known: {', '.join(sorted(_known(kind)))}")
                     return match.group(0)
-                return _expand(kind, name, root)
+                key = f"SAFETOREPORTPLACEHOLDER{len(html):04d}X"
+                html[key] = _expand(kind, name, root)
+                return key
             new_line.append(TOKEN.sub(replace, text))
         out.append("".join(new_line))
     if problems:
         raise PluginError("\n".join(problems))
-    return "\n".join(out)
+    return "\n".join(out), html
+
+
+def insert_html(content: str, html: dict[str, str]) -> str:
+    """Put generated HTML where its placeholder stands; a placeholder alone in a paragraph replaces the paragraph."""
+    for key, fragment in html.items():
+        content = content.replace(f"<p>{key}</p>", fragment).replace(key, fragment)
+    return content
 
 
 def on_page_markdown(markdown, page, config, files):
-    root = "../" * page.url.count("/")
-    return substitute(markdown, page.file.src_uri, root)
+    markdown, page.generated_html = substitute(markdown, page.file.src_uri, "../" * page.url.count("/"))
+    return markdown
 
 
 def on_page_content(html, page, config, files):
-    """Notebook pages: drop nbconvert's inline styles (about 600 KB of JupyterLab CSS) and scripts
+    """Generated HTML goes into its placeholders. Notebook pages: drop nbconvert's inline styles (about 600 KB of JupyterLab CSS) and scripts
     (a MathJax stub and a Mermaid loader that imports from a CDN); site.css styles the cells."""
+    html = insert_html(html, getattr(page, "generated_html", {}))
     if "jp-Notebook" not in html:
         return html
     document = BeautifulSoup(html, "html.parser")

@@ -247,6 +247,7 @@ def helplines_block(tables, stats, root: str) -> str:
             f'<article class="helpline" id="{h["id"]}"><h3>{e(h["service"])}</h3>'
             f'<p class="contact">{e(h["contact"])}</p><p>{e(h["hours"])}. For: {e(h["who_for"])}.</p>'
             f'<p class="meta">Number from: {external_link(source["url"], source["title"])} ({e(source["publisher"])}). '
+            f'Source page dated: {e(date_text(source["published"], source["published_certainty"]))}. '
             f'Last checked: {e(date_text(h["checked_on"]))}, against an {e(h["checked_how"])}.</p></article>')
     return "".join(items)
 
