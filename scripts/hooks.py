@@ -8,7 +8,9 @@ stops the build and says which page and line. Text inside code is left alone.
 """
 from __future__ import annotations
 
+import html as html_lib
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -17,13 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as part of a package
     sys.path.insert(0, str(ROOT))
 
+import vl_convert  # noqa: E402
 from bs4 import BeautifulSoup  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from scripts.charts import build_charts  # noqa: E402
+from scripts.cite import Citable, bibtex, harvard, ris  # noqa: E402
 from scripts.load import DATA_DIR, DataError, load  # noqa: E402
-from scripts.render import BLOCKS, chart_csv, chart_figure, chart_svg, schema_block, stat_link  # noqa: E402
+from scripts.render import BLOCKS, PageLinks, chart_csv, chart_figure, chart_svg, schema_block, stat_link  # noqa: E402
 from scripts.stats import compute_statistics  # noqa: E402
 
 TOKEN = re.compile(r"\{\{\s*(?:(chart|block)\s*:\s*)?([A-Za-z0-9_\-]+)\s*\}\}")
@@ -42,10 +46,57 @@ def on_config(config):
     package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     _pipeline.update(tables=tables, stats=stats, charts=build_charts(tables, stats), package=package)
     config.extra["data_version"] = package["version"]
+    # SITE_URL is the site's root without a version; mike may add the version to site_url itself.
+    config.extra["base_url"] = os.environ.get("SITE_URL", config.site_url)
     return config
 
 
+def pinned_url(config, page_url: str) -> str:
+    """The address of this page in this version, which stays valid after later releases."""
+    version = config.extra["site_version"]
+    prefix = "" if version == "dev" else f"{version}/"
+    return f"{config.extra['base_url']}{prefix}{page_url}"
+
+
+def citable(config, title: str, url: str) -> Citable:
+    published = str(config.extra["published"])
+    return Citable(title=title, url=url, year=published[:4], version=config.extra["site_version"],
+                   data_version=config.extra["data_version"], published=published)
+
+
+def citation_html(item: Citable, element_id: str, downloads: str = "") -> str:
+    reference = html_lib.escape(harvard(item)).replace(
+        "ACCESSED", '<span data-accessed-date>date you read it</span>')
+    return (f'<p class="citation" id="{element_id}">{reference}</p>'
+            f'<p class="cite-actions"><button type="button" class="md-button cite-copy" data-copy="{element_id}" hidden>'
+            f"Copy reference</button>{downloads}</p>")
+
+
+def claim_citation(config, page):
+    def cite(anchor: str, title: str) -> str:
+        item = citable(config, title, f"{pinned_url(config, page.url)}#{anchor}")
+        return (f'<details class="cite-claim"><summary>Cite {html_lib.escape(title)}</summary>'
+                f'{citation_html(item, "cite-" + anchor)}</details>')
+    return cite
+
+
+SOCIAL_CARD = "assets/social-card.png"
+
+
+def social_card_svg(config) -> str:
+    """A 1200x630 link-preview image, drawn here so that no service is asked to make one."""
+    title = html_lib.escape(config.site_name)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630">'
+        '<rect width="1200" height="630" fill="#1a237e"/>'
+        f'<text x="80" y="280" font-family="sans-serif" font-size="96" font-weight="700" fill="#ffffff">{title}</text>'
+        '<text x="80" y="370" font-family="sans-serif" font-size="40" fill="#e8eaf6">Police, domestic abuse victims and</text>'
+        '<text x="80" y="425" font-family="sans-serif" font-size="40" fill="#e8eaf6">Immigration Enforcement: the evidence</text>'
+        '</svg>')
+
+
 def on_files(files, config):
+    files.append(File.generated(config, SOCIAL_CARD, content=vl_convert.svg_to_png(social_card_svg(config), scale=1)))
     for chart in _pipeline["charts"].values():
         files.append(File.generated(config, f"charts/{chart.name}.svg", content=chart_svg(chart)))
         files.append(File.generated(config, f"charts/{chart.name}.csv", content=chart_csv(chart)))
@@ -55,22 +106,22 @@ def on_files(files, config):
     return files
 
 
-def _expand(kind: str | None, name: str, root: str) -> str:
+def _expand(kind: str | None, name: str, links: PageLinks) -> str:
     tables, stats, charts = _pipeline["tables"], _pipeline["stats"], _pipeline["charts"]
     if kind == "chart":
-        return chart_figure(charts[name], tables["sources"], tables["figures"], root)
+        return chart_figure(charts[name], tables["sources"], tables["figures"], links)
     if kind == "block":
         if name == "schema":
-            return schema_block(tables, stats, root, package=_pipeline["package"])
-        return BLOCKS[name](tables, stats, root)
-    return stat_link(stats[name], root)
+            return schema_block(tables, stats, links, package=_pipeline["package"])
+        return BLOCKS[name](tables, stats, links)
+    return stat_link(stats[name], links.root)
 
 
 def _known(kind: str | None) -> dict:
     return {"chart": _pipeline["charts"], "block": BLOCKS}.get(kind, _pipeline["stats"])
 
 
-def substitute(markdown: str, page_path: str, root: str) -> tuple[str, dict[str, str]]:
+def substitute(markdown: str, page_path: str, links: PageLinks) -> tuple[str, dict[str, str]]:
     """Replace every token outside code with a placeholder, and return the HTML each stands for.
 
     The HTML goes in only after Markdown has run (on_page_content), so nothing generated from
@@ -104,7 +155,7 @@ def substitute(markdown: str, page_path: str, root: str) -> tuple[str, dict[str,
                                     f"Known: {', '.join(sorted(_known(kind)))}")
                     return match.group(0)
                 key = f"SAFETOREPORTPLACEHOLDER{len(html):04d}X"
-                html[key] = _expand(kind, name, root)
+                html[key] = _expand(kind, name, links)
                 return key
             new_line.append(TOKEN.sub(replace, text))
         out.append("".join(new_line))
@@ -121,14 +172,15 @@ def insert_html(content: str, html: dict[str, str]) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
-    markdown, page.generated_html = substitute(markdown, page.file.src_uri, "../" * page.url.count("/"))
+    links = PageLinks(root="../" * page.url.count("/"), cite=claim_citation(config, page))
+    markdown, page.generated_html = substitute(markdown, page.file.src_uri, links)
     return markdown
 
 
 def on_page_content(html, page, config, files):
     """Generated HTML goes into its placeholders. Notebook pages: drop nbconvert's inline styles (about 600 KB of JupyterLab CSS) and scripts
     (a MathJax stub and a Mermaid loader that imports from a CDN); site.css styles the cells."""
-    html = insert_html(html, getattr(page, "generated_html", {}))
+    html = insert_html(html, getattr(page, "generated_html", {})) + page_citation(config, page)
     if "jp-Notebook" not in html:
         return html
     document = BeautifulSoup(html, "html.parser")
@@ -149,5 +201,59 @@ BODY_OPEN = re.compile(r"<body[^>]*>")
 def on_post_page(output, page, config):
     """Put "Exit this page" first in <body>, so it is the first thing a keyboard reaches, and outside
     the components that instant navigation swaps, so it is never re-created."""
+    write_citation_files(page, config)
     link = EXIT_LINK.format(url=config.extra["exit_url"])
     return BODY_OPEN.sub(lambda match: match.group(0) + link, output, count=1)
+
+
+def page_title(page, config) -> str:
+    return page.title if page.url else config.site_name
+
+
+def page_citation(config, page) -> str:
+    item = citable(config, page_title(page, config), pinned_url(config, page.url))
+    downloads = (' <a href="cite.bib" download>BibTeX</a> · <a href="cite.ris" download>RIS</a>')
+    return ('<section class="cite-page" aria-labelledby="cite-this-page"><h2 id="cite-this-page">Cite this page</h2>'
+            + citation_html(item, "cite-page", downloads) + "</section>")
+
+
+def json_ld(item: Citable, page, config) -> str:
+    """schema.org metadata: a Report for each page, and a Dataset for the Data Package on the data page."""
+    report = {
+        "@context": "https://schema.org", "@type": "Report", "name": item.title,
+        "isPartOf": {"@type": "WebSite", "name": config.site_name, "url": config.extra["base_url"]},
+        "author": {"@type": "Organization", "name": "Safe to Report"},
+        "datePublished": item.published, "version": item.version, "url": item.url, "inLanguage": "en-GB",
+        "description": page.meta.get("description", config.site_description),
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    package = _pipeline["package"]
+    if page.file.src_uri == "data.md":
+        report = {
+            "@context": "https://schema.org", "@type": "Dataset", "name": package["title"],
+            "description": package["description"], "version": package["version"], "url": item.url,
+            "license": package["licenses"][0]["path"], "keywords": package["keywords"],
+            "creator": {"@type": "Organization", "name": "Safe to Report"}, "datePublished": item.published,
+            "distribution": [{"@type": "DataDownload", "encodingFormat": "text/csv", "name": r["path"],
+                              "contentUrl": f"{pinned_url(config, 'downloads/')}{r['path']}"} for r in package["resources"]],
+        }
+    # "</" cannot end the script element early.
+    return json.dumps(report, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+
+
+def on_page_context(context, page, config, nav):
+    """What the templates need for citation, Open Graph and JSON-LD metadata."""
+    item = citable(config, page_title(page, config), pinned_url(config, page.url))
+    context["citation"] = item
+    context["json_ld"] = json_ld(item, page, config)
+    context["social_image"] = pinned_url(config, SOCIAL_CARD)
+    return context
+
+
+def write_citation_files(page, config) -> None:
+    """BibTeX and RIS next to each page, generated at build time."""
+    item = citable(config, page_title(page, config), pinned_url(config, page.url))
+    folder = Path(config.site_dir) / page.url
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cite.bib").write_text(bibtex(item), encoding="utf-8")
+    (folder / "cite.ris").write_text(ris(item), encoding="utf-8", newline="")

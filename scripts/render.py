@@ -13,6 +13,9 @@ from functools import lru_cache
 import pandas as pd
 import vl_convert
 
+from dataclasses import dataclass
+from typing import Callable
+
 from scripts.charts import Chart
 from scripts.stats import Statistic, month_label
 
@@ -27,6 +30,13 @@ SPEAKER_GROUPS = {
     "parliament": "Parliament",
 }
 CERTAINTY_NOTE = {"inferred": "date inferred", "approximate": "date approximate", "undated": "undated"}
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """What a generated fragment needs to know about the page it goes on."""
+    root: str                                   # relative path from the page to the site root
+    cite: Callable[[str, str], str] = lambda anchor, title: ""   # (anchor, title) -> citation HTML
 
 
 # ----------------------------------------------------------------- small parts
@@ -104,7 +114,8 @@ def chart_csv(chart: Chart) -> str:
     return chart.data.to_csv(index=False, lineterminator="\n")
 
 
-def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, root: str) -> str:
+def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, links: PageLinks) -> str:
+    root = links.root
     source_ids = figures.set_index("id").loc[list(chart.figure_ids), "source_id"] if chart.figure_ids else []
     source_html = sources_line(source_ids, sources, root) if len(source_ids) else "this site’s timeline (each event’s source is in the table)"
     note = f'<p class="chart-note">{e(chart.note)}</p>' if chart.note else ""
@@ -117,6 +128,7 @@ def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, roo
         f'<p class="chart-source">Source: {source_html}.</p>'
         f'<p class="chart-downloads"><a href="{root}charts/{chart.name}.csv" download>Download the plotted data (CSV)</a> · '
         f'<a href="{root}charts/{chart.name}.svg" download>Download the chart (SVG)</a></p></figcaption>'
+        f'{links.cite("chart-" + chart.name, "Chart: " + chart.title)}'
         f'<details class="chart-data"><summary>Data table for this chart</summary>'
         f'{table_html(chart.data, table_columns, "Data for the chart: " + chart.title)}</details>'
         "</figure>"
@@ -125,7 +137,8 @@ def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, roo
 
 # ---------------------------------------------------------------------- blocks
 
-def statistics_block(tables, stats: dict[str, Statistic], root: str) -> str:
+def statistics_block(tables, stats: dict[str, Statistic], links: PageLinks) -> str:
+    root = links.root
     figures, sources = tables["figures"], tables["sources"]
     by_figure = figures.set_index("id")
     rows = []
@@ -142,7 +155,8 @@ def statistics_block(tables, stats: dict[str, Statistic], root: str) -> str:
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def figures_block(tables, stats, root: str) -> str:
+def figures_block(tables, stats, links: PageLinks) -> str:
+    root = links.root
     figures, sources = tables["figures"], tables["sources"]
     items = []
     for _, f in figures.iterrows():
@@ -153,11 +167,13 @@ def figures_block(tables, stats, root: str) -> str:
             f'<li id="{f["id"]}"><p><a class="data-id" href="#{f["id"]}">{f["id"]}</a> '
             f'<strong>{e(value)}</strong> {e(f["unit"])}. {e(f["statement"])}</p>'
             f'<p class="meta">{e(f["geography"])}{"; " + e(period) if period else ""}{" (" + e(f["period_note"]) + ")" if f["period_note"] else ""}. '
-            f'Source: {sources_line([f["source_id"]], sources, root)}. Evidence: “{e(f["evidence"])}”</p>{caveat}</li>')
+            f'Source: {sources_line([f["source_id"]], sources, root)}. Evidence: “{e(f["evidence"])}”</p>{caveat}'
+            f'{links.cite(f["id"], "Figure " + f["id"])}</li>')
     return f'<ol class="figures">{"".join(items)}</ol>'
 
 
-def sources_block(tables, stats, root: str) -> str:
+def sources_block(tables, stats, links: PageLinks) -> str:
+    root = links.root
     items = []
     for _, s in tables["sources"].iterrows():
         date = date_text(s["published"], s["published_certainty"])
@@ -168,7 +184,8 @@ def sources_block(tables, stats, root: str) -> str:
     return f'<ul class="sources">{"".join(items)}</ul>'
 
 
-def quotes_block(tables, stats, root: str) -> str:
+def quotes_block(tables, stats, links: PageLinks) -> str:
+    root = links.root
     quotes, sources = tables["quotes"], tables["sources"].set_index("id", drop=False)
     sections = []
     for group, heading in SPEAKER_GROUPS.items():
@@ -185,13 +202,15 @@ def quotes_block(tables, stats, root: str) -> str:
                 f'<figcaption><strong>{e(q["speaker"])}</strong>, {e(role)}. {e(date_text(q["date"], q["date_certainty"]))}'
                 f'{" (" + e(q["date_note"]) + ")" if q["date_note"] else ""}. '
                 f'Source: {external_link(source["url"], source["title"])} ({source_link(source, root)}). '
-                f'<a class="data-id" href="#{q["id"]}">Link to this quote ({q["id"]})</a></figcaption>{context}</figure>')
+                f'<a class="data-id" href="#{q["id"]}">Link to this quote ({q["id"]})</a></figcaption>{context}'
+                f'{links.cite(q["id"], "Quote " + q["id"] + ", " + q["speaker"])}</figure>')
         slug = group.replace("_", "-")
         sections.append(f'<h2 id="{slug}">{e(heading)}</h2>{"".join(items)}')
     return "".join(sections)
 
 
-def timeline_block(tables, stats, root: str) -> str:
+def timeline_block(tables, stats, links: PageLinks) -> str:
+    root = links.root
     sources = tables["sources"].set_index("id", drop=False)
     items = []
     for _, t in tables["timeline"].iterrows():
@@ -204,7 +223,8 @@ def timeline_block(tables, stats, root: str) -> str:
     return f'<ol class="timeline">{"".join(items)}</ol>'
 
 
-def recommendations_block(tables, stats, root: str) -> str:
+def recommendations_block(tables, stats, links: PageLinks) -> str:
+    root = links.root
     sources = tables["sources"].set_index("id", drop=False)
     items = []
     for _, r in tables["recommendations"].iterrows():
@@ -215,11 +235,13 @@ def recommendations_block(tables, stats, root: str) -> str:
             f'<h3><a class="data-id" href="#{r["id"]}">{r["id"]}</a> {e(r["recommendation"])}</h3>'
             f'<p class="meta">{e(r["made_by"])}, <em>{e(r["report"])}</em>, {e(date_text(r["made_on"], r["made_on_certainty"]))}. '
             f'To: {e(r["addressed_to"])}. Source: {source_link(sources.loc[r["source_id"]], root)}.</p>'
-            f'<p><span class="status">Status: {e(r["status"])}</span> {e(r["response"])}{response_date}{response_source}</p></article>')
+            f'<p><span class="status">Status: {e(r["status"])}</span> {e(r["response"])}{response_date}{response_source}</p>'
+            f'{links.cite(r["id"], "Recommendation " + r["id"])}</article>')
     return "".join(items)
 
 
-def votes_block(tables, stats, root: str) -> str:
+def votes_block(tables, stats, links: PageLinks) -> str:
+    root = links.root
     figures = tables["figures"].set_index("id")
     sources = tables["sources"].set_index("id", drop=False)
     rows = []
@@ -238,7 +260,8 @@ def votes_block(tables, stats, root: str) -> str:
             + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def helplines_block(tables, stats, root: str) -> str:
+def helplines_block(tables, stats, links: PageLinks) -> str:
+    root = links.root
     sources = tables["sources"].set_index("id", drop=False)
     items = []
     for _, h in tables["helplines"].iterrows():
@@ -252,7 +275,8 @@ def helplines_block(tables, stats, root: str) -> str:
     return "".join(items)
 
 
-def referral_datasets_block(tables, stats, root: str) -> str:
+def referral_datasets_block(tables, stats, links: PageLinks) -> str:
+    root = links.root
     from scripts.stats import referral_rates
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
     rates["per_month"] = rates["per_month"].map(lambda v: "not computed: period given in years only" if pd.isna(v) else f"{v:.1f}")
@@ -262,7 +286,8 @@ def referral_datasets_block(tables, stats, root: str) -> str:
                       "Every published count of referrals, with what it counts and where")
 
 
-def schema_block(tables, stats, root: str, package: dict | None = None) -> str:
+def schema_block(tables, stats, links: PageLinks, package: dict | None = None) -> str:
+    root = links.root
     parts = []
     for resource in package["resources"]:
         fields = resource["schema"]["fields"]

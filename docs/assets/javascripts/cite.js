@@ -1,0 +1,24 @@
+/* Citations: fill in today's date as the "Accessed" date and make the copy buttons work.
+   Runs on first load and after every instant navigation (document$). Without JavaScript the
+   reference is still there to select and copy by hand. */
+(function () {
+  "use strict";
+  var today = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.cite-copy");
+    if (!button) return;
+    var reference = document.getElementById(button.getAttribute("data-copy"));
+    if (!reference || !navigator.clipboard) return;
+    navigator.clipboard.writeText(reference.textContent.trim()).then(function () {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = "Copy reference"; }, 2000);
+    });
+  });
+
+  function prepare() {
+    document.querySelectorAll("[data-accessed-date]").forEach(function (el) { el.textContent = today; });
+    document.querySelectorAll("button.cite-copy[hidden]").forEach(function (el) { el.hidden = false; });
+  }
+  if (window.document$) { window.document$.subscribe(prepare); } else { prepare(); }
+})();

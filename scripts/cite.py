@@ -1,0 +1,60 @@
+"""Citations: a Harvard reference, BibTeX and RIS for a page or a single claim, pointing at the
+version-pinned address. Pure functions of the page's details; the hook supplies those.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+AUTHOR = "Safe to Report"
+TITLE = "Safe to Report: police referrals of domestic abuse victims to Immigration Enforcement"
+
+
+@dataclass(frozen=True)
+class Citable:
+    title: str            # the page or claim title
+    url: str              # version-pinned address, with #anchor for a claim
+    year: str
+    version: str
+    data_version: str
+    published: str        # YYYY-MM-DD
+
+
+def harvard(item: Citable) -> str:
+    """Harvard style as used in UK policy writing; the reader adds the date they accessed it."""
+    return (f"{AUTHOR} ({item.year}) {item.title}. In: {TITLE}. Version {item.version} (data version "
+            f"{item.data_version}). Available at: {item.url} (Accessed: ACCESSED).")
+
+
+def bibtex_key(item: Citable) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", item.title.lower()).strip("-")[:40].strip("-")
+    return f"safetoreport-{item.year}-{slug}-{item.version}".replace(".", "-")
+
+
+def _bibtex_escape(text: str) -> str:
+    return re.sub(r"([&%$#_{}])", r"\\\1", text)
+
+
+def bibtex(item: Citable) -> str:
+    fields = {
+        "author": "{" + AUTHOR + "}",   # a corporate author, kept as one name
+        "title": "{" + _bibtex_escape(item.title) + "}",
+        "booktitle": _bibtex_escape(TITLE),
+        "year": item.year,
+        "date": item.published,
+        "version": item.version,
+        "note": f"Data version {item.data_version}",
+        "url": item.url,
+        "howpublished": "\\url{" + item.url + "}",
+    }
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
+    return f"@misc{{{bibtex_key(item)},\n{body}\n}}\n"
+
+
+def ris(item: Citable) -> str:
+    lines = [
+        ("TY", "ELEC"), ("AU", AUTHOR), ("TI", item.title), ("T2", TITLE), ("PY", item.year),
+        ("DA", item.published.replace("-", "/")), ("ET", f"Version {item.version}"),
+        ("N1", f"Data version {item.data_version}"), ("UR", item.url), ("LA", "en"), ("ER", ""),
+    ]
+    return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
