@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.requirements-installed
 PORT    ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve site test clean
+.PHONY: install serve site test release clean
 
 # The virtual environment is rebuilt only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -23,6 +23,10 @@ site: install    ## build into site/; on any error the previous site/ is left ex
 
 test: install    ## every test: statistics, data, build, browser
 	$(PYTHON) -m pytest
+
+release: install ## build VERSION=x.y.z with its PDF and deploy it with mike to gh-pages as latest
+	@test -n "$(VERSION)" || (echo "usage: make release VERSION=1.2.3" && exit 2)
+	$(PYTHON) -m scripts.release $(VERSION)
 
 clean:
 	rm -rf site .site-build-* .site-old-* .cache .pytest_cache

@@ -12,6 +12,7 @@ import html as html_lib
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -41,14 +42,29 @@ def on_config(config):
     try:
         tables = load(DATA_DIR)
         stats = compute_statistics(tables)
+        charts = build_charts(tables, stats)
     except DataError as error:
         raise PluginError(str(error)) from None
     package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    _pipeline.update(tables=tables, stats=stats, charts=build_charts(tables, stats), package=package)
+    _pipeline.update(tables=tables, stats=stats, charts=charts, package=package)
     config.extra["data_version"] = package["version"]
+    config.extra["pdf"] = bool(os.environ.get("PDF_FILE"))
+    config.extra["commit"] = _git_commit()
     # SITE_URL is the site's root without a version; mike may add the version to site_url itself.
     config.extra["base_url"] = os.environ.get("SITE_URL", config.site_url)
     return config
+
+
+def _git_commit() -> str:
+    """The commit being built, shown in the footer; empty outside a git checkout."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
+                                 text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return f"{commit} with uncommitted changes" if changed else commit
 
 
 def pinned_url(config, page_url: str) -> str:
@@ -100,6 +116,8 @@ def on_files(files, config):
     for chart in _pipeline["charts"].values():
         files.append(File.generated(config, f"charts/{chart.name}.svg", content=chart_svg(chart)))
         files.append(File.generated(config, f"charts/{chart.name}.csv", content=chart_csv(chart)))
+    if config.extra["pdf"]:
+        files.append(File.generated(config, "downloads/safe-to-report.pdf", content=Path(os.environ["PDF_FILE"]).read_bytes()))
     downloads = ["datapackage.json"] + [resource["path"] for resource in _pipeline["package"]["resources"]]
     for name in downloads:
         files.append(File.generated(config, f"downloads/{name}", content=(DATA_DIR / name).read_bytes()))

@@ -2,17 +2,39 @@
 
 Frictionless checks what the schema can say (types, patterns, enums, required
 fields, unique and foreign keys). `extra_checks` adds what a schema cannot say.
-Every problem is collected, so a maintainer sees all of them in one run.
+Every problem is collected, so a maintainer sees all of them in one run, and each
+one reads:
+
+    data/<file>.csv, line <n>, field '<field>': <what is wrong>; expected <what would be right>
+
+(line is the physical line in the file, the header being line 1; line and field are
+left out where they mean nothing, as for a missing file).
 """
 from __future__ import annotations
 
+import copy
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from difflib import get_close_matches
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
-from frictionless import Package, system
+from frictionless import FrictionlessException, Package, system
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
+
+# The tables the site reads (statistics, charts, pages). datapackage.json must list them all.
+REQUIRED_TABLES = ("sources", "figures", "referral_datasets", "quotes", "timeline", "forces",
+                   "recommendations", "votes", "helplines")
+
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+URL_PATTERN = r"^https://[^\s]+$"
 
 
 class DataError(Exception):
@@ -23,32 +45,290 @@ class DataError(Exception):
         super().__init__("Bad data, nothing was built:\n  - " + "\n  - ".join(problems))
 
 
-def _schema_problems(package: Package, data_dir: Path) -> list[str]:
-    problems = []
-    for resource in package.resources:
-        if not (data_dir / resource.path).is_file():
-            problems.append(f"data/{resource.path}: file is missing (datapackage.json lists table '{resource.name}')")
+class Tables(dict):
+    """The tables by name. Asking for a table that datapackage.json does not list raises DataError, not KeyError."""
+
+    def __missing__(self, name):
+        require_tables(self, [name], "the site")
+
+
+def _missing_tables(listed, names, who: str) -> list[str]:
+    return [f"data/datapackage.json: {who} needs table '{name}', which datapackage.json does not list; "
+            f"expected one of {', '.join(sorted(listed))}" for name in names if name not in listed]
+
+
+def require_tables(tables, names, who: str) -> None:
+    """For a chart or page: stop with a clear message if a table it reads is not in the package."""
+    problems = _missing_tables(tables, names, who)
     if problems:
-        return problems
+        raise DataError(problems)
+
+
+def problem(file: str, what: str, expected: str, line: int | None = None, field: str | None = None) -> str:
+    where = f"data/{file}" + (f", line {line}" if line else "") + (f", field '{field}'" if field else "")
+    return f"{where}: {what}; expected {expected}"
+
+
+# ------------------------------------------------------------ reading a CSV file
+
+@dataclass
+class Csv:
+    """A CSV file as text: its header and every record after it, with the line each record starts on."""
+    file: str
+    header: list[str]
+    records: list[tuple[int, list[str]]]   # blank records included, so frictionless row N is records[N - 2]
+
+    @classmethod
+    def read(cls, path: Path) -> "Csv":
+        reader = csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+        header, records, line = next(reader, []), [], reader.line_num + 1
+        for cells in reader:
+            records.append((line, cells))
+            line = reader.line_num + 1
+        return cls(path.name, header, records)
+
+    def line(self, row_number: int) -> int:
+        return self.records[row_number - 2][0]
+
+    def blank_from(self, row_number: int) -> bool:
+        """This record and every one after it is blank: blank lines at the end of a file are accepted."""
+        return not any("".join(cells).strip() for _, cells in self.records[row_number - 2:])
+
+    def frame(self) -> pd.DataFrame:
+        """The non-blank records as text, indexed by line number (for messages)."""
+        rows = [(line, cells) for line, cells in self.records if "".join(cells).strip()]
+        width = len(self.header)   # a row with too few or too many cells is reported; read it as best we can
+        return pd.DataFrame([(cells + [""] * width)[:width] for _, cells in rows],
+                            columns=self.header, index=[line for line, _ in rows])
+
+    def example(self, field: str, right=bool) -> str | None:
+        """The first value in a column that is right, to show what a right value looks like."""
+        if field not in self.header:
+            return None
+        column = self.header.index(field)
+        values = (cells[column] for _, cells in self.records if len(cells) > column)
+        return next((value for value in values if right(value)), None)
+
+
+def _undecodable(path: Path) -> str | None:
+    """Where the first byte that is not UTF-8 is, in words; None if the whole file decodes."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as error:
+        bad, before = data[error.start], data[:error.start].decode("utf-8-sig")
+    line = before.count("\n") + 1
+    records = list(csv.reader(io.StringIO(before + "?", newline="")))   # "?" stands for the bad byte
+    field = None
+    if len(records) > 1 and len(records[-1]) <= len(records[0]):
+        field = records[0][len(records[-1]) - 1]
+    start = records[-1][-1][:-1].rsplit("\n", 1)[-1][-40:]   # the cell's text before the bad byte, on this line
+    where = f"after '{start}'" if start else "at the start of a cell"
+    return problem(path.name, f"byte 0x{bad:02X} {where} is not UTF-8",
+                   "the file saved as UTF-8 (a byte-order mark and CRLF line ends are fine)", line, field)
+
+
+def _header_problems(table: Csv, names: list[str]) -> list[str]:
+    if table.header == names:
+        return []
+    expected = "the columns " + ", ".join(names)
+    missing = [name for name in names if name not in table.header]
+    problems = []
+    for label in dict.fromkeys(table.header):
+        if table.header.count(label) > 1:
+            times = {2: "twice"}.get(table.header.count(label), f"{table.header.count(label)} times")
+            problems.append(problem(table.file, f"column '{label}' appears {times}",
+                                    f"each column once: {expected}", 1, label))
+        elif label not in names:
+            close = get_close_matches(label, missing, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            missing = [name for name in missing if name not in close]
+            problems.append(problem(table.file, f"column '{label}' is not in the schema", expected + hint, 1, label))
+    problems += [problem(table.file, f"column '{name}' is missing", expected, 1, name) for name in missing]
+    return problems or [problem(table.file, "the columns are in a different order from the schema", expected, 1)]
+
+
+# ------------------------------------------------------------ frictionless errors in plain words
+
+def _expected(field: dict, table: Csv) -> str:
+    """What a right value for this field looks like, from its schema."""
+    constraints = field.get("constraints", {})
+    pattern = constraints.get("pattern")
+    if "enum" in constraints:
+        return "one of " + ", ".join(constraints["enum"])
+    if pattern == DATE_PATTERN:
+        return "YYYY, YYYY-MM or YYYY-MM-DD"
+    if pattern == URL_PATTERN:
+        return "a web address that starts with https:// and has no spaces"
+    if pattern:
+        example = table.example(field["name"], lambda value: re.match(pattern, value))
+        return f"a value like {example}" if example else f"a value that matches {pattern}"
+    if field["type"] in ("number", "integer"):
+        kind = "number" if field["type"] == "number" else "whole number"
+        minimum = constraints.get("minimum", float("-inf"))
+        example = table.example(field["name"], lambda value: _number(value) is not None and _number(value) >= minimum)
+        words = f"a {kind} of {minimum} or more," if "minimum" in constraints else f"a {kind}"
+        return f"{words} such as {example}" if example else words.rstrip(",")
+    return f"a value ({field.get('description', field['name']).rstrip('.')})"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _constraint_error(error, field: dict) -> str:
+    constraint = re.match(r'constraint "(\w+)"', error.note).group(1)
+    cell, limits = error.cell, field.get("constraints", {})
+    return {
+        "required": "the cell is empty, but this field is required",
+        "enum": f"'{cell}' is not allowed",
+        "minimum": f"'{cell}' is negative" if limits.get("minimum") == 0 else f"'{cell}' is less than {limits.get('minimum')}",
+        "maximum": f"'{cell}' is more than {limits.get('maximum')}",
+        "pattern": {DATE_PATTERN: f"'{cell}' is not a date",
+                    URL_PATTERN: f"'{cell}' " + ("contains a space" if cell.startswith("https://") else "is not an https address")}
+                   .get(limits.get("pattern"), f"'{cell}' does not have the right form"),
+    }.get(constraint, f"'{cell}' breaks the {error.note}")
+
+
+def _duplicate(error, field_name: str, table: Csv) -> tuple[str, str, str]:
+    value = error.cells[table.header.index(field_name)]
+    first = re.search(r"position (\d+)", error.note)
+    also = f" (also on line {table.line(int(first.group(1)))})" if first else ""
+    return field_name, f"'{value}' appears twice{also}", f"every {field_name} to be unique"
+
+
+def _foreign_key(error, tables: dict[str, Csv]) -> tuple[str, str, str]:
+    target = tables[error.reference_name]
+    key = error.reference_field_names[0]
+    thing = error.reference_name.removesuffix("s").replace("_", " ")
+    example = target.example(key, bool)
+    return (", ".join(error.field_names),
+            f"'{', '.join(error.field_cells)}' does not match any {key} in {target.file}",
+            f"an existing {thing} ID" + (f" such as {example}" if example else ""))
+
+
+def _describe(error, resource: dict, tables: dict[str, Csv]) -> tuple[str | None, str, str] | None:
+    """(field, what is wrong, what would be right) for one frictionless error; None to leave it out."""
+    table = tables[resource["name"]]
+    fields = {field["name"]: field for field in resource["schema"]["fields"]}
+    field = fields.get(getattr(error, "field_name", None) or "")
+    width = f"{len(fields)} cells, one per column ({', '.join(fields)})"
+    if error.type == "type-error":
+        kind = {"number": "a number", "integer": "a whole number"}.get(field["type"], f"of type {field['type']}")
+        return field["name"], f"'{error.cell}' is not {kind}", _expected(field, table)
+    if error.type == "constraint-error":
+        return field["name"], _constraint_error(error, field), _expected(field, table)
+    if error.type == "unique-error":
+        return _duplicate(error, field["name"], table)
+    if error.type == "primary-key":
+        # the same duplicate as the unique-error on the key field (removed as a repeat); a blank row's is left out
+        return _duplicate(error, resource["schema"]["primaryKey"][0], table) if "".join(error.cells) else None
+    if error.type == "foreign-key":
+        return _foreign_key(error, tables)
+    if error.type == "blank-row":
+        return None, "the line is blank", "a row of data (blank lines are allowed only at the end of the file)"
+    if error.type == "missing-cell":
+        return field["name"], "the row ends before this column", width + "; leave a cell empty rather than out"
+    if error.type == "extra-cell":
+        return None, f"the row has an extra cell '{error.cell}' after the last column", width
+    return getattr(error, "field_name", None) or None, error.message, "data that matches datapackage.json"
+
+
+def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path) -> list[str]:
+    """Validate the tables that were read with Frictionless; report its errors in plain words."""
+    descriptor = copy.deepcopy(descriptor)
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in tables]
+    for resource in descriptor["resources"]:   # a key into a table that could not be read cannot be checked
+        schema = resource["schema"]
+        schema["foreignKeys"] = [key for key in schema.get("foreignKeys", []) if key["reference"]["resource"] in tables]
+    resources = {resource["name"]: resource for resource in descriptor["resources"]}
     with system.use_context(trusted=True):
-        report = package.validate()
+        report = Package(descriptor, basepath=str(data_dir)).validate()
+    problems = [problem("datapackage.json", error.message, "a valid Data Package") for error in report.errors]
     for task in report.tasks:
+        table = tables[task.name]
         for error in task.errors:
-            where = f"data/{Path(task.place).name}"
-            if getattr(error, "row_number", None):
-                where += f", line {error.row_number}"
-            if getattr(error, "field_name", None):
-                where += f", field '{error.field_name}'"
-            problems.append(f"{where}: {error.message}")
+            row = getattr(error, "row_number", None)
+            if row and table.blank_from(row):
+                continue
+            described = _describe(error, resources[task.name], tables)
+            if described:
+                field, what, expected = described
+                problems.append(problem(table.file, what, expected, table.line(row) if row else None, field))
     return problems
 
 
-def read_tables(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
+# ------------------------------------------------------------ rules a schema cannot state
+
+def extra_checks(tables: dict[str, pd.DataFrame], date_columns: dict[str, list[str]] | None = None) -> list[str]:
+    """Rules across rows and tables that the schema cannot express.
+
+    The tables here are text (empty cells are ""), indexed by the line each row is on; date_columns
+    names, for each table, the columns that hold YYYY, YYYY-MM or YYYY-MM-DD."""
+    problems = []
+    for name, frame in tables.items():
+        for column in (date_columns or {}).get(name, []):
+            for line, value in frame[column].items():
+                if re.fullmatch(DATE_PATTERN, value) and len(value) == 10 and not _real_day(value):
+                    problems.append(problem(f"{name}.csv", f"'{value}' is not a date (there is no such day)",
+                                            "a day that exists in that month, as YYYY-MM-DD", line, column))
+        if {"period_start", "period_end"} <= set(frame.columns):
+            for line, row in frame.iterrows():
+                start, end = row["period_start"], row["period_end"]
+                if start and end and end[: len(start)] < start[: len(end)]:
+                    problems.append(problem(f"{name}.csv", f"the period ends ({end}) before it starts ({start})",
+                                            "an end on or after the start", line, "period_end"))
+        for column in [c for c in frame.columns if c == "url" or c.endswith("_url")]:
+            for line, url in frame[column].items():
+                if url.startswith("https://") and not _well_formed(url):   # the schema reports any other scheme
+                    problems.append(problem(f"{name}.csv", f"'{url}' is not a well-formed web address",
+                                            "https:// then a host name such as www.example.org", line, column))
+    if "figures" not in tables:
+        return problems
+    figures = tables["figures"]
+    no_value = set(figures.loc[figures["value"] == "", "id"])
+    needs_value = {"referral_datasets": ["figure_id"],
+                   "votes": ["votes_for_figure_id", "votes_against_figure_id", "majority_figure_id"]}
+    for name, columns in needs_value.items():
+        for line, row in tables.get(name, pd.DataFrame(columns=columns)).iterrows():
+            for column in columns:
+                figure_id = row[column]
+                if figure_id in no_value:
+                    problems.append(problem(f"{name}.csv", f"figure {figure_id} has no value",
+                                            "a figure whose value is a number (it is counted here)", line, column))
+    return problems
+
+
+def _real_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+        return True
+    except ValueError:
+        return False
+
+
+def _well_formed(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        parts.port
+    except ValueError:
+        return False
+    return parts.scheme == "https" and "." in (parts.hostname or "") and not (parts.hostname or "").startswith(".")
+
+
+# ------------------------------------------------------------ loading
+
+def read_tables(data_dir: Path = DATA_DIR) -> Tables:
     """Read every table as text (empty cells become ""), with numeric fields as numbers."""
     package = Package(str(data_dir / "datapackage.json"))
-    tables = {}
+    tables = Tables()
     for resource in package.resources:
         frame = pd.read_csv(data_dir / resource.path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = frame[frame.ne("").any(axis=1)].reset_index(drop=True)   # ",,," lines at the end
         for field in resource.schema.fields:
             if field.type in ("number", "integer"):
                 frame[field.name] = pd.to_numeric(frame[field.name].replace("", None))
@@ -56,55 +336,44 @@ def read_tables(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _line(frame: pd.DataFrame, index) -> int:
-    return int(frame.index.get_loc(index)) + 2  # +1 for the header, +1 for counting from one
+def check(data_dir: Path = DATA_DIR) -> list[str]:
+    """Every problem with the Data Package in data_dir, in the order a maintainer would fix them."""
+    try:
+        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+        Package(descriptor, basepath=str(data_dir))
+    except (OSError, ValueError, FrictionlessException) as error:
+        return [problem("datapackage.json", f"cannot be read ({error})", "a valid Data Package descriptor")]
+    problems = _missing_tables([r["name"] for r in descriptor["resources"]], REQUIRED_TABLES, "the site")
+    readable: dict[str, Csv] = {}
+    for resource in descriptor["resources"]:
+        path = data_dir / resource["path"]
+        if not path.is_file():
+            problems.append(problem(resource["path"], "the file is missing",
+                                    f"a CSV file for table '{resource['name']}', which datapackage.json lists"))
+            continue
+        undecodable = _undecodable(path)
+        if undecodable:
+            problems.append(undecodable)
+            continue
+        table = Csv.read(path)
+        header = _header_problems(table, [field["name"] for field in resource["schema"]["fields"]])
+        problems += header
+        if not header:   # with the wrong columns every row would be misread; fix the header first
+            readable[resource["name"]] = table
+    problems += _schema_problems(descriptor, readable, data_dir)
+    dates = {resource["name"]: [field["name"] for field in resource["schema"]["fields"]
+                                if field.get("constraints", {}).get("pattern") == DATE_PATTERN]
+             for resource in descriptor["resources"]}
+    problems += extra_checks({name: table.frame() for name, table in readable.items()}, dates)
+    return list(dict.fromkeys(problems))
 
 
-def extra_checks(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """Rules across rows and tables that the schema cannot express."""
-    problems = []
-    for name, frame in tables.items():
-        for start_col, end_col in (("period_start", "period_end"),):
-            if start_col not in frame:
-                continue
-            for index, row in frame.iterrows():
-                start, end = row[start_col], row[end_col]
-                if start and end and end[: len(start)] < start[: len(end)]:
-                    problems.append(
-                        f"data/{name}.csv, line {_line(frame, index)}, field '{end_col}': the period ends ({end}) "
-                        f"before it starts ({start}); expected an end on or after the start"
-                    )
-    figures = tables["figures"].set_index("id")
-    datasets = tables["referral_datasets"]
-    for index, row in datasets.iterrows():
-        figure = figures.loc[row["figure_id"]] if row["figure_id"] in figures.index else None
-        if figure is not None and pd.isna(figure["value"]):
-            problems.append(
-                f"data/referral_datasets.csv, line {_line(datasets, index)}, field 'figure_id': figure "
-                f"{row['figure_id']} has no value; a referral dataset needs a count"
-            )
-    votes = tables["votes"]
-    for index, row in votes.iterrows():
-        for column in ("votes_for_figure_id", "votes_against_figure_id", "majority_figure_id"):
-            figure_id = row[column]
-            if figure_id and figure_id in figures.index and pd.isna(figures.loc[figure_id, "value"]):
-                problems.append(
-                    f"data/votes.csv, line {_line(votes, index)}, field '{column}': figure {figure_id} has no value"
-                )
-    return problems
-
-
-def load(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
+def load(data_dir: Path = DATA_DIR) -> Tables:
     """Validate data_dir against its datapackage.json and return its tables, or raise DataError."""
-    package = Package(str(data_dir / "datapackage.json"))
-    problems = _schema_problems(package, data_dir)
+    problems = check(data_dir)
     if problems:
         raise DataError(problems)
-    tables = read_tables(data_dir)
-    problems = extra_checks(tables)
-    if problems:
-        raise DataError(problems)
-    return tables
+    return read_tables(data_dir)
 
 
 def data_version(data_dir: Path = DATA_DIR) -> str:
