@@ -8,12 +8,14 @@ stops the build and says which page and line. Text inside code is left alone.
 """
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import json
 import os
 import re
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,11 +50,37 @@ def on_config(config):
     package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     _pipeline.update(tables=tables, stats=stats, charts=charts, package=package)
     config.extra["data_version"] = package["version"]
+    _make_reproducible(config)
+    _key_notebook_cache_on_data(config)
     config.extra["pdf"] = bool(os.environ.get("PDF_FILE"))
     config.extra["commit"] = _git_commit()
     # SITE_URL is the site's root without a version; mike may add the version to site_url itself.
     config.extra["base_url"] = os.environ.get("SITE_URL", config.site_url)
     return config
+
+
+def content_digest(*folders: Path) -> str:
+    """A hash of every file under the folders (names and bytes): changes when any of them changes."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _key_notebook_cache_on_data(config) -> None:
+    """mkdocs-jupyter caches executed notebooks by the notebook's own bytes only; the notebook reads
+    data/ through scripts/, so give each state of those folders its own cache folder."""
+    notebooks = config.plugins.get("mkdocs-jupyter")
+    if notebooks is not None:
+        notebooks.config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / content_digest(DATA_DIR, ROOT / "scripts"))
+
+
+def _make_reproducible(config) -> None:
+    """Dates that mkdocs writes (sitemap, gzip headers) come from the release date, not the clock."""
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        published = datetime.strptime(str(config.extra["published"]), "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(published.timestamp()))
 
 
 def _git_commit() -> str:
@@ -204,6 +232,9 @@ def on_page_content(html, page, config, files):
     document = BeautifulSoup(html, "html.parser")
     for element in document.find_all(["style", "script"]):
         element.decompose()
+    # jupytext gives cells random ids on every read; number them so two builds are identical.
+    for number, cell in enumerate(document.select('[id^="cell-id="]'), start=1):
+        cell["id"] = f"cell-{number}"
     return str(document)
 
 

@@ -6,15 +6,15 @@ relative to `root`, the path from the current page back to the site root.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
-from functools import lru_cache
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import vl_convert
-
-from dataclasses import dataclass
-from typing import Callable
 
 from scripts.charts import Chart
 from scripts.stats import Statistic, month_label
@@ -94,10 +94,18 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
 
 # ---------------------------------------------------------------------- charts
 
-@lru_cache(maxsize=64)
+CHART_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "charts"
+
+
 def _svg_from_spec(spec_json: str) -> str:
-    """vl-convert is deterministic for a given spec, so a spec seen before is not converted again."""
-    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+    """vl-convert is deterministic, so a spec converted before is read from the cache, keyed by its hash."""
+    cached = CHART_CACHE / f"{hashlib.sha256(spec_json.encode()).hexdigest()}.svg"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    svg = vl_convert.vegalite_to_svg(json.loads(spec_json))
+    CHART_CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_text(svg, encoding="utf-8")
+    return svg
 
 
 def chart_svg(chart: Chart) -> str:
