@@ -30,7 +30,9 @@ from mkdocs.structure.files import File  # noqa: E402
 from scripts.charts import build_charts  # noqa: E402
 from scripts.cite import Citable, bibtex, harvard, ris  # noqa: E402
 from scripts.load import DATA_DIR, DataError, load  # noqa: E402
-from scripts.render import BLOCKS, PageLinks, chart_csv, chart_figure, chart_svg, schema_block, stat_link  # noqa: E402
+from scripts.changes import load_snapshots, snapshot  # noqa: E402
+from scripts.render import (BLOCKS, PageLinks, changes_block, chart_csv, chart_figure, chart_svg,  # noqa: E402
+                            schema_block, stat_link)
 from scripts.stats import compute_statistics  # noqa: E402
 
 TOKEN = re.compile(r"\{\{\s*(?:(chart|block)\s*:\s*)?([A-Za-z0-9_\-]+)\s*\}\}")
@@ -159,6 +161,9 @@ def _expand(kind: str | None, name: str, links: PageLinks) -> str:
     if kind == "block":
         if name == "schema":
             return schema_block(tables, stats, links, package=_pipeline["package"])
+        if name == "changes":
+            current = snapshot(stats, tables["figures"], "unreleased", _pipeline["package"]["version"], "")
+            return changes_block(tables, stats, links, snapshots=load_snapshots(), current=current)
         return BLOCKS[name](tables, stats, links)
     return stat_link(stats[name], links.root)
 

@@ -21,7 +21,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts.cite import Citable, harvard  # noqa: E402
-from scripts.load import data_version  # noqa: E402
+from scripts.changes import snapshot, write_snapshot  # noqa: E402
+from scripts.load import data_version, load  # noqa: E402
+from scripts.stats import compute_statistics  # noqa: E402
 from scripts.pdf import build_pdf, cover_html  # noqa: E402
 
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
@@ -55,6 +57,15 @@ def commit_file_to_branch(branch: str, name: str, content: str, message: str) ->
         git("update-ref", f"refs/heads/{branch}", commit)
 
 
+def record_snapshot(version: str, data: str, published: str) -> None:
+    """Commit this release's computed statistics, so later releases can say what changed."""
+    tables = load()
+    path = write_snapshot(snapshot(compute_statistics(tables), tables["figures"], version, data, published))
+    if git("status", "--porcelain", str(path)):
+        git("add", str(path))
+        git("commit", "-m", f"Snapshot of statistics for release {version}", "--", str(path))
+
+
 def release(version: str, branch: str = "gh-pages", make_pdf: bool = True) -> None:
     if not VERSION.match(version):
         sys.exit(f"VERSION must look like 1.2.3, not {version!r}")
@@ -64,6 +75,7 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True) -> No
            "SITE_PUBLISHED": published, "VERSION_PROVIDER": "mike",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}  # mike runs `mkdocs`
     data = data_version()
+    record_snapshot(version, data, published)
     mkdocs = [sys.executable, "-m", "mkdocs"]
     if make_pdf:
         with tempfile.TemporaryDirectory() as staging:
