@@ -3,6 +3,7 @@ version-pinned address. Pure functions of the page's details; the hook supplies 
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -58,3 +59,11 @@ def ris(item: Citable) -> str:
         ("N1", f"Data version {item.data_version}"), ("UR", item.url), ("LA", "en"), ("ER", ""),
     ]
     return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
+
+
+def citation_html(item: Citable, element_id: str, downloads: str = "") -> str:
+    """The reference, with a copy button (shown by cite.js) and any download links."""
+    reference = html.escape(harvard(item)).replace("ACCESSED", '<span data-accessed-date>date you read it</span>')
+    return (f'<p class="citation" id="{element_id}">{reference}</p>'
+            f'<p class="cite-actions"><button type="button" class="md-button cite-copy" data-copy="{element_id}" hidden>'
+            f"Copy reference</button>{downloads}</p>")

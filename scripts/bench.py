@@ -1,0 +1,162 @@
+"""`make bench`: how long builds take, as medians (min-max) of several runs, against the floor: a bare
+`mkdocs build` of the same pages with everything already generated. Then Lighthouse on every page.
+
+Runs in a temporary copy of the project, so it never touches your site/ or caches.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.project import copy_project  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+TARGETS = {"clean build": 4.0, "rebuild, nothing changed": 1.5}
+
+
+def timed_build(project: Path, config: str = "mkdocs.yml") -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", config, "-d", "site"],
+                   cwd=project, env=ENV, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def set_headline(project: Path, value: int) -> None:
+    figures = project / "data" / "figures.csv"
+    figures.write_text(re.sub(r"Home Office\)\.,\d+,", f"Home Office).,{value},", figures.read_text(encoding="utf-8"), count=1),
+                       encoding="utf-8")
+
+
+def floor_project(project: Path, destination: Path) -> Path:
+    """The same pages as plain Markdown with every statistic, chart and block already in place, the
+    notebook as its rendered HTML, and no hooks or notebook plugin: what mkdocs alone costs."""
+    from mkdocs.config import load_config
+
+    from scripts import hooks
+
+    copy_project(destination)
+    config = load_config(str(project / "mkdocs.yml"))
+    hooks.on_config(config)
+    built = project / "site"
+    docs = destination / "docs"
+    for source in (project / "docs").glob("*.md"):
+        page = SimpleNamespace(url="" if source.name == "index.md" else f"{source.stem}/",
+                               file=SimpleNamespace(src_uri=source.name))
+        markdown = hooks.on_page_markdown(source.read_text(encoding="utf-8"), page, config, None)
+        (docs / source.name).write_text(hooks.insert_html(markdown, page.generated_html), encoding="utf-8")
+    notebook = built / "analysis" / "index.html"
+    article = re.search(r"<article[^>]*>(.*)</article>", notebook.read_text(encoding="utf-8"), re.S).group(1)
+    (docs / "analysis.py").unlink()
+    (docs / "analysis.md").write_text(article, encoding="utf-8")
+    for folder in ("charts", "downloads", "assets"):
+        shutil.copytree(built / folder, docs / folder, dirs_exist_ok=True)
+    yml = (destination / "mkdocs.yml").read_text(encoding="utf-8")
+    yml = yml.replace("analysis.py", "analysis.md")
+    yml = re.sub(r"\nhooks:\n(  - .*\n)+", "\n", yml)
+    yml = re.sub(r"  - mkdocs-jupyter:\n(      .*\n)+", "", yml)
+    (destination / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    return destination
+
+
+def summary(times: list[float]) -> str:
+    return f"{statistics.median(times):6.2f} s  (min {min(times):.2f}, max {max(times):.2f}, n={len(times)})"
+
+
+def bench_builds(runs: int) -> dict[str, list[float]]:
+    results: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_project(Path(folder) / "project")
+        results["clean build"] = []
+        for _ in range(runs):
+            shutil.rmtree(project / ".cache", ignore_errors=True)
+            shutil.rmtree(project / "site", ignore_errors=True)
+            results["clean build"].append(timed_build(project))
+        results["rebuild, nothing changed"] = [timed_build(project) for _ in range(runs)]
+        results["rebuild, one figure changed"] = []
+        for run in range(runs):
+            set_headline(project, 600 + run)
+            results["rebuild, one figure changed"].append(timed_build(project))
+        set_headline(project, 537)
+        timed_build(project)
+        floor = floor_project(project, Path(folder) / "floor")
+        results["floor: bare mkdocs build"] = [timed_build(floor) for _ in range(runs)]
+    return results
+
+
+def lighthouse(node_dir: Path) -> list[tuple[str, dict]]:
+    """Lighthouse (npm, pinned) against Debian's Chromium, on every page of a fresh local build."""
+    import functools
+    import threading
+    import xml.etree.ElementTree as ET
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    scores = []
+    with tempfile.TemporaryDirectory() as folder:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=folder))
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", folder], cwd=ROOT,
+                       env={**ENV, "SITE_URL": url}, check=True, capture_output=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        pages = [loc.text for loc in ET.parse(Path(folder) / "sitemap.xml").getroot()
+                 .iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+        flags = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+                 "--disable-sync --no-first-run --disable-quic")
+        for page in pages:
+            with tempfile.NamedTemporaryFile(suffix=".json") as report:
+                subprocess.run([str(node_dir / "node_modules" / ".bin" / "lighthouse"), page, "--chrome-path=/usr/bin/chromium",
+                                f"--chrome-flags={flags}", "--output=json", f"--output-path={report.name}", "--quiet"],
+                               check=True, capture_output=True)
+                categories = json.loads(Path(report.name).read_text())["categories"]
+            scores.append((page.removeprefix(url) or "/", {k: round(v["score"] * 100) for k, v in categories.items()}))
+        server.shutdown()
+    return scores
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-lighthouse", action="store_true")
+    arguments = parser.parse_args()
+
+    results = bench_builds(arguments.runs)
+    floor = statistics.median(results["floor: bare mkdocs build"])
+    print("\nBuild times (medians of", arguments.runs, "runs)")
+    failed = False
+    for name, times in results.items():
+        ratio = statistics.median(times) / floor
+        target = TARGETS.get(name)
+        verdict = "" if target is None else (f"  target <= {target}x: " + ("met" if ratio <= target else "MISSED"))
+        failed |= target is not None and ratio > target
+        print(f"  {name:30} {summary(times)}  = {ratio:.2f}x floor{verdict}")
+
+    if not arguments.no_lighthouse:
+        print("\nLighthouse 12.2.3 (mobile), per page: performance / accessibility / best practices / SEO")
+        targets = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+        for page, score in lighthouse(ROOT):
+            misses = [k for k, t in targets.items() if score[k] < t]
+            failed |= bool(misses)
+            print(f"  {page:22} {score['performance']:3} / {score['accessibility']:3} / {score['best-practices']:3} / {score['seo']:3}"
+                  + (f"  below target: {', '.join(misses)}" if misses else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
