@@ -15,6 +15,7 @@ import pickle
 import re
 import subprocess
 import sys
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -111,9 +112,13 @@ def on_config(config):
     digest = content_digest(DATA_DIR, ROOT / "scripts")
     settings = f"{config.extra['site_version']}|{config.extra['base_url']}|{config.extra['published']}"
     _state.update(package=package, pipeline=Pipeline(f"{digest}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
-    _pipeline().get("validated", lambda: bool(_pipeline().results()))
     _key_notebook_cache_on(config, digest)
     return config
+
+
+def on_pre_build(config):
+    _state["notebooks"] = _start_notebooks(config)        # first, so it overlaps with what follows
+    _pipeline().get("validated", lambda: bool(_pipeline().results()))
 
 
 def _key_notebook_cache_on(config, digest: str) -> None:
@@ -122,6 +127,42 @@ def _key_notebook_cache_on(config, digest: str) -> None:
     notebooks = config.plugins.get("mkdocs-jupyter")
     if notebooks is not None:
         notebooks.config["cache_dir"] = str(CACHE_DIR / "mkdocs-jupyter" / digest)
+
+
+def _start_notebooks(config) -> dict[str, threading.Thread]:
+    """Executing the notebook is the slowest step, and mostly waiting on its kernel: start it now,
+    through mkdocs-jupyter's own render, so it runs on the other core while the rest of the build
+    goes on. The plugin then finds the result in its cache. Failures surface in on_pre_page."""
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None:
+        return {}
+    from mkdocs.structure.pages import Page
+    threads = {}
+    for source in sorted(Path(config.docs_dir).glob("*")):
+        file = File(source.name, config.docs_dir, config.site_dir, config.use_directory_urls)
+        if not plugin.should_include(file):
+            continue
+        page = plugin.on_pre_page(Page(None, file, config), config, None)
+
+        def render(page=page):
+            try:
+                page.render(config, None)
+            except Exception as error:  # re-raised in on_pre_page, in the main thread
+                page.early_error = error
+        thread = threading.Thread(target=render, daemon=True)
+        thread.start()
+        threads[file.src_uri] = (thread, page)
+    return threads
+
+
+def on_pre_page(page, config, files):
+    started = _state.get("notebooks", {}).get(page.file.src_uri)
+    if started:
+        thread, early = started
+        thread.join()
+        if getattr(early, "early_error", None):
+            raise early.early_error
+    return page
 
 
 def _make_reproducible(config) -> None:

@@ -148,3 +148,12 @@ def test_unknown_statistic_fails_the_build_naming_page_and_line(tmp_path):
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "docs/findings.md, line 3: unknown statistic 'referals_total'" in result.stderr + result.stdout
+
+
+def test_a_failing_notebook_cell_fails_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    notebook = project / "docs" / "analysis.py"
+    notebook.write_text(notebook.read_text(encoding="utf-8") + "\n# %%\nraise ValueError('broken cell')\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "broken cell" in result.stderr + result.stdout
