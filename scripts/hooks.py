@@ -7,6 +7,7 @@ and on the release settings, so a rebuild with nothing changed computes nothing 
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -39,6 +40,12 @@ EXIT_LINK = (
     '<div class="exit-this-page__status" role="status" aria-live="polite" data-exit-this-page-status></div></div>'
 )
 BODY_OPEN = re.compile(r"<body[^>]*>")
+HEAD_OPEN = re.compile(r"<head>")
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>(.*?)</script>", re.S)
+# Only the site itself: no other host may be contacted. Styles allow inline because Material sets
+# style attributes from its JavaScript; images allow data: for the notebook's rendered chart.
+CSP = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'self'; form-action 'self'")
 
 
 def content_digest(*folders: Path) -> str:
@@ -325,7 +332,18 @@ def on_post_page(output, page, config):
     (folder / "cite.bib").write_text(bibtex(item), encoding="utf-8")
     (folder / "cite.ris").write_text(ris(item), encoding="utf-8", newline="")
     link = EXIT_LINK.format(url=config.extra["exit_url"])
-    return BODY_OPEN.sub(lambda match: match.group(0) + link, output, count=1)
+    output = BODY_OPEN.sub(lambda match: match.group(0) + link, output, count=1)
+    return HEAD_OPEN.sub(lambda match: match.group(0) + content_security_policy(output), output, count=1)
+
+
+def content_security_policy(output: str) -> str:
+    """A policy for this page alone: the site's own files, plus the hashes of exactly the inline
+    scripts this page carries (Material's few lines that locate the site root, which differ with
+    the page's depth). Nothing else can run."""
+    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
+                     for code in INLINE_SCRIPT.findall(output)})
+    policy = CSP.format(hashes="".join(" " + h for h in hashes))
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
 
 
 def on_post_build(config):

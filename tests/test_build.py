@@ -157,3 +157,13 @@ def test_a_failing_notebook_cell_fails_the_build(tmp_path):
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "broken cell" in result.stderr + result.stdout
+
+
+def test_every_page_has_a_content_security_policy_for_the_site_alone(built_site):
+    for page in pages(built_site["dir"]):
+        document = soup(page)
+        policy = document.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert "default-src 'none'" in policy and "script-src 'self'" in policy
+        assert "http" not in policy and "*" not in policy and "unsafe-eval" not in policy
+        assert document.find("meta", attrs={"name": "referrer"})["content"] == "no-referrer"
+        assert document.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"}) is document.head.find("meta")
