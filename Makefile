@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.requirements-installed
 PORT    ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve site test release clean
+.PHONY: install serve site test bench release clean
 
 # The virtual environment is rebuilt only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -23,6 +23,12 @@ site: install    ## build into site/; on any error the previous site/ is left ex
 
 test: install    ## every test: statistics, data, build, browser
 	$(PYTHON) -m pytest
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+bench: install node_modules/.package-lock.json  ## build timings against the floor, and Lighthouse on every page
+	$(PYTHON) -m scripts.bench
 
 release: install ## build VERSION=x.y.z with its PDF and deploy it with mike to gh-pages as latest
 	@test -n "$(VERSION)" || (echo "usage: make release VERSION=1.2.3" && exit 2)

@@ -24,14 +24,12 @@ from pathlib import Path
 ROOT = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "mkdocs.yml").exists())
 sys.path.insert(0, str(ROOT))
 
-import altair as alt
 import pandas as pd
 
 from scripts.charts import build_charts
 from scripts.load import load
 from scripts.stats import compute_statistics, referral_rates
 
-alt.renderers.enable("svg")  # rendered here, offline: no CDN
 tables = load(ROOT / "data")
 stats = compute_statistics(tables)
 
@@ -42,7 +40,7 @@ stats = compute_statistics(tables)
 pd.DataFrame(
     [(s.name, s.display, s.label) for s in stats.values()][:12],
     columns=["statistic", "value", "what it is"],
-).set_index("statistic")
+).set_index("statistic").rename_axis(index=None, columns="statistic")
 
 # %% [markdown]
 # ## Every published referral count, per month
@@ -50,7 +48,11 @@ pd.DataFrame(
 # %%
 referral_rates(tables["figures"], tables["referral_datasets"]).set_index("dataset")[
     ["counts", "area", "count", "period", "months", "per_month"]
-]
+].rename_axis(index=None, columns="dataset")
 
 # %%
-build_charts(tables, stats)["referral-rates"].chart
+from IPython.display import HTML
+
+from scripts.render import chart_svg
+
+HTML(chart_svg(build_charts(tables, stats)["referral-rates"]))  # inline SVG with role="img", <title> and <desc>

@@ -34,7 +34,7 @@ from scripts.tokens import UnknownNames, insert_html, substitute  # noqa: E402
 DATA_DIR = ROOT / "data"
 CACHE_DIR = ROOT / ".cache"
 EXIT_LINK = (
-    '<div class="exit-this-page" data-exit-this-page>'
+    '<div class="exit-this-page" role="region" aria-label="Quick exit" data-exit-this-page>'
     '<a href="{url}" rel="nofollow noreferrer" referrerpolicy="no-referrer">Exit this page'
     '<span class="exit-this-page__hint"> (or press Shift 3 times)</span></a>'
     '<div class="exit-this-page__status" role="status" aria-live="polite" data-exit-this-page-status></div></div>'
