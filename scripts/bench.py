@@ -6,6 +6,7 @@ Runs in a temporary copy of the project, so it never touches your site/ or cache
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
@@ -108,36 +109,76 @@ def bench_builds(runs: int) -> dict[str, list[float]]:
     return results
 
 
-def lighthouse(node_dir: Path) -> list[tuple[str, dict]]:
-    """Lighthouse (npm, pinned) against Debian's Chromium, on every page of a fresh local build."""
-    import functools
-    import threading
-    import xml.etree.ElementTree as ET
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+class StaticHost:
+    """Serve a built site as a static host would: gzip for text, long caching for fingerprinted assets."""
 
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
+    def __init__(self, folder: str):
+        import functools
+        import gzip
+        import threading
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def end_headers(self):
+                self.send_header("Cache-Control", "public, max-age=31536000, immutable" if "/assets/" in self.path
+                                 else "public, max-age=600")
+                super().end_headers()
+
+            def send_head(self):
+                path = Path(self.translate_path(self.path))
+                if path.is_dir():
+                    path = path / "index.html"
+                text = path.suffix in (".html", ".css", ".js", ".json", ".svg", ".xml", ".csv")
+                if not (text and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+                    return super().send_head()
+                if self.path.endswith("/") is False and path.name == "index.html" and not self.path.endswith("index.html"):
+                    return super().send_head()   # let the server redirect to the address with a slash
+                body = gzip.compress(path.read_bytes(), 6)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=folder))
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def lighthouse(node_dir: Path, only: list[str] | None = None) -> list[tuple[str, dict]]:
+    """Lighthouse (npm, pinned) against Debian's Chromium, on every page of a fresh local build."""
+    import xml.etree.ElementTree as ET
 
     scores = []
     with tempfile.TemporaryDirectory() as folder:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=folder))
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        host = StaticHost(folder)
         subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", folder], cwd=ROOT,
-                       env={**ENV, "SITE_URL": url}, check=True, capture_output=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+                       env={**ENV, "SITE_URL": host.url}, check=True, capture_output=True)
         pages = [loc.text for loc in ET.parse(Path(folder) / "sitemap.xml").getroot()
                  .iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
         flags = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
                  "--disable-sync --no-first-run --disable-quic")
         for page in pages:
+            if only and page.removeprefix(host.url) not in only:
+                continue
             with tempfile.NamedTemporaryFile(suffix=".json") as report:
                 subprocess.run([str(node_dir / "node_modules" / ".bin" / "lighthouse"), page, "--chrome-path=/usr/bin/chromium",
                                 f"--chrome-flags={flags}", "--output=json", f"--output-path={report.name}", "--quiet"],
                                check=True, capture_output=True)
-                categories = json.loads(Path(report.name).read_text())["categories"]
-            scores.append((page.removeprefix(url) or "/", {k: round(v["score"] * 100) for k, v in categories.items()}))
-        server.shutdown()
+                result = json.loads(Path(report.name).read_text())
+            score = {k: round(v["score"] * 100) for k, v in result["categories"].items()}
+            score["metrics"] = {k: result["audits"][k]["displayValue"] for k in
+                                ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+                                 "cumulative-layout-shift", "speed-index")}
+            scores.append((page.removeprefix(host.url) or "/", score))
+        host.close()
     return scores
 
 

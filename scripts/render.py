@@ -62,7 +62,7 @@ def stat_link(stat: Statistic, root: str) -> str:
 
 def source_link(source: pd.Series, root: str) -> str:
     year = source["published"][:4] or "n.d."
-    return f'<a href="{root}methods/#{source["id"]}">{e(source["publisher"])} ({year})</a>'
+    return f'<a href="{root}sources/#{source["id"]}">{e(source["publisher"])} ({year})</a>'
 
 
 def sources_line(source_ids, sources: pd.DataFrame, root: str) -> str:
@@ -152,7 +152,7 @@ def statistics_block(tables, stats: dict[str, Statistic], links: PageLinks) -> s
     rows = []
     for stat in stats.values():
         sources_html = sources_line([by_figure.loc[f, "source_id"] for f in stat.figure_ids], sources, root) or "this site’s own tables"
-        figure_links = ", ".join(f'<a href="{root}methods/#{f}">{f}</a>' for f in stat.figure_ids) or "—"
+        figure_links = ", ".join(f'<a href="{root}figures/#{f}">{f}</a>' for f in stat.figure_ids) or "—"
         rows.append(
             f'<tr id="stat-{stat.name}"><td><code>{e(stat.name)}</code></td><td>{e(stat.display)}</td><td>{e(stat.label)}</td>'
             f"<td>{e(stat.method)}</td><td>{figure_links}</td><td>{sources_html}</td></tr>")
@@ -325,7 +325,7 @@ def changes_block(tables, stats, links: PageLinks, snapshots: list | None = None
         since = f" since version {previous['version']}" if previous else ""
         published = f", published {date_text(release['published'])}" if release.get("published") else ""
         rows = [f'<tr><td>{e(c["label"])} (<a href="{root}methods/#stat-{e(c["name"])}"><code>{e(c["name"])}</code></a>)</td>'
-                f'<td>{e(c["old"])}</td><td>{e(c["new"])}</td><td>{", ".join(f"<a href={chr(34)}{root}methods/#{s}{chr(34)}>{s}</a>" for s in c["sources"]) or "—"}</td></tr>'
+                f'<td>{e(c["old"])}</td><td>{e(c["new"])}</td><td>{", ".join(f"<a href={chr(34)}{root}sources/#{s}{chr(34)}>{s}</a>" for s in c["sources"]) or "—"}</td></tr>'
                 for c in differences["changed"]]
         table = ('<div class="table-scroll" tabindex="0" role="region" aria-label="Changed figures"><table>'
                  f"<caption>Figures that changed{e(since)}</caption><thead><tr>"
