@@ -88,7 +88,7 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
             cells.append(f"<td>{e(text)}</td>")
         row_id = f' id="{e(row_ids.iloc[position])}"' if row_ids is not None else ""
         body.append(f"<tr{row_id}>{''.join(cells)}</tr>")
-    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{e(caption)}"><table>'
+    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{e(caption)}"><table class="data-table">'
             f"<caption>{e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
@@ -156,7 +156,7 @@ def statistics_block(tables, stats: dict[str, Statistic], links: PageLinks) -> s
         rows.append(
             f'<tr id="stat-{stat.name}"><td><code>{e(stat.name)}</code></td><td>{e(stat.display)}</td><td>{e(stat.label)}</td>'
             f"<td>{e(stat.method)}</td><td>{figure_links}</td><td>{sources_html}</td></tr>")
-    return ('<div class="table-scroll" tabindex="0" role="region" aria-label="Statistics"><table class="statistics">'
+    return ('<div class="table-scroll" tabindex="0" role="region" aria-label="Statistics"><table class="data-table statistics">'
             "<caption>Every statistic on this site, how it is computed and what it rests on</caption>"
             '<thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col">What it is</th>'
             '<th scope="col">How it is computed</th><th scope="col">Figures</th><th scope="col">Sources</th></tr></thead>'
@@ -262,7 +262,7 @@ def votes_block(tables, stats, links: PageLinks) -> str:
             f'<td>{e(date_text(v["date"], v["date_certainty"]))}</td><td>{e(v["house"])}</td><td>{e(v["bill"])}: {e(v["question"])}</td>'
             f'<td>{e(v["result"])}</td><td>{count("votes_for_figure_id")}</td><td>{count("votes_against_figure_id")}</td>'
             f'<td>{majority}</td><td>{e(v["note"])} {source_link(sources.loc[v["source_id"]], root)}</td></tr>')
-    return ('<div class="table-scroll" tabindex="0" role="region" aria-label="Parliamentary votes"><table>'
+    return ('<div class="table-scroll" tabindex="0" role="region" aria-label="Parliamentary votes"><table class="data-table">'
             "<caption>Parliamentary votes on a firewall</caption><thead><tr>"
             + "".join(f'<th scope="col">{h}</th>' for h in ("ID", "Date", "House", "Question", "Result", "For", "Against", "Majority", "Notes and source"))
             + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
@@ -327,7 +327,7 @@ def changes_block(tables, stats, links: PageLinks, snapshots: list | None = None
         rows = [f'<tr><td>{e(c["label"])} (<a href="{root}methods/#stat-{e(c["name"])}"><code>{e(c["name"])}</code></a>)</td>'
                 f'<td>{e(c["old"])}</td><td>{e(c["new"])}</td><td>{", ".join(f"<a href={chr(34)}{root}sources/#{s}{chr(34)}>{s}</a>" for s in c["sources"]) or "—"}</td></tr>'
                 for c in differences["changed"]]
-        table = ('<div class="table-scroll" tabindex="0" role="region" aria-label="Changed figures"><table>'
+        table = ('<div class="table-scroll" tabindex="0" role="region" aria-label="Changed figures"><table class="data-table">'
                  f"<caption>Figures that changed{e(since)}</caption><thead><tr>"
                  '<th scope="col">Figure</th><th scope="col">Before</th><th scope="col">Now</th><th scope="col">Sources</th>'
                  f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>") if rows else f"<p>No figure changed{e(since)}.</p>"

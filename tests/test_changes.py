@@ -45,6 +45,6 @@ def test_page_block_shows_old_to_new_with_source_links():
     row = release.find("code", string="referrals_total").find_parent("tr")
     cells = [td.get_text() for td in row.find_all("td")]
     assert cells[1:3] == ["537", "601"]
-    assert row.find("a", href="../methods/#S-001")
+    assert row.find("a", href="../sources/#S-001")
     assert "new_figure" in release.get_text() and "quotes_count" in release.get_text()
     assert "No figure changed" in page.select_one("#release-1\\.0\\.0").get_text()
