@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from scripts.chromium import ARGS, CHROMIUM  # noqa: E402
 from scripts.project import copy_project  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -163,13 +164,12 @@ def lighthouse(node_dir: Path, only: list[str] | None = None) -> list[tuple[str,
                        env={**ENV, "SITE_URL": host.url}, check=True, capture_output=True)
         pages = [loc.text for loc in ET.parse(Path(folder) / "sitemap.xml").getroot()
                  .iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-        flags = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
-                 "--disable-sync --no-first-run --disable-quic")
+        flags = " ".join(ARGS)
         for page in pages:
             if only and page.removeprefix(host.url) not in only:
                 continue
             with tempfile.NamedTemporaryFile(suffix=".json") as report:
-                subprocess.run([str(node_dir / "node_modules" / ".bin" / "lighthouse"), page, "--chrome-path=/usr/bin/chromium",
+                subprocess.run([str(node_dir / "node_modules" / ".bin" / "lighthouse"), page, f"--chrome-path={CHROMIUM}",
                                 f"--chrome-flags={flags}", "--output=json", f"--output-path={report.name}", "--quiet"],
                                check=True, capture_output=True)
                 result = json.loads(Path(report.name).read_text())

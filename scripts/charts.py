@@ -136,7 +136,7 @@ def _referral_rates(tables, stats) -> Chart:
 
 
 def _short_period(figure: pd.Series) -> str:
-    return f"{st.short_month_label(figure['period_start'])}–{st.short_month_label(figure['period_end'])}"
+    return f"{st.month_label(figure['period_start'], abbreviated=True)}–{st.month_label(figure['period_end'], abbreviated=True)}"
 
 
 def _enforcement(tables, stats) -> Chart:

@@ -13,9 +13,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from pypdf import PdfWriter
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+from scripts.chromium import ARGS, CHROMIUM
+
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 
 

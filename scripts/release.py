@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.cite import Citable, harvard  # noqa: E402
 from scripts.changes import snapshot, write_snapshot  # noqa: E402
+from scripts.cite import Citable, harvard  # noqa: E402
 from scripts.load import data_version, load  # noqa: E402
-from scripts.stats import compute_statistics  # noqa: E402
 from scripts.pdf import build_pdf, cover_html  # noqa: E402
+from scripts.stats import compute_statistics  # noqa: E402
 
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 DEFAULT_SITE_URL = "https://safe-to-report.example.org/"

@@ -181,7 +181,6 @@ def figures_block(tables, stats, links: PageLinks) -> str:
 
 
 def sources_block(tables, stats, links: PageLinks) -> str:
-    root = links.root
     items = []
     for _, s in tables["sources"].iterrows():
         date = date_text(s["published"], s["published_certainty"])
@@ -269,7 +268,6 @@ def votes_block(tables, stats, links: PageLinks) -> str:
 
 
 def helplines_block(tables, stats, links: PageLinks) -> str:
-    root = links.root
     sources = tables["sources"].set_index("id", drop=False)
     items = []
     for _, h in tables["helplines"].iterrows():
@@ -284,7 +282,6 @@ def helplines_block(tables, stats, links: PageLinks) -> str:
 
 
 def referral_datasets_block(tables, stats, links: PageLinks) -> str:
-    root = links.root
     from scripts.stats import referral_rates
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
     rates["per_month"] = rates["per_month"].map(lambda v: "not computed: period given in years only" if pd.isna(v) else f"{v:.1f}")

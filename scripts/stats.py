@@ -69,22 +69,13 @@ def percent(part: float, whole: float) -> float:
     return 100 * part / whole
 
 
-def month_label(partial_date: str) -> str:
-    """'2020-04' -> 'April 2020'; '2020' -> '2020'."""
+def month_label(partial_date: str, abbreviated: bool = False) -> str:
+    """'2020-04' -> 'April 2020' (or 'Apr 2020'); '2020' -> '2020'."""
     try:
         year, month = parse_month(partial_date)
     except ValueError:
         return partial_date
-    return f"{MONTH_NAMES[month]} {year}"
-
-
-def short_month_label(partial_date: str) -> str:
-    """'2020-04' -> 'Apr 2020'."""
-    try:
-        year, month = parse_month(partial_date)
-    except ValueError:
-        return partial_date
-    return f"{calendar.month_abbr[month]} {year}"
+    return f"{(calendar.month_abbr if abbreviated else MONTH_NAMES)[month]} {year}"
 
 
 def period_label(start: str, end: str) -> str:

@@ -7,11 +7,13 @@ import socket
 import subprocess
 import sys
 import threading
+import xml.etree.ElementTree as ET
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from scripts.chromium import ARGS, CHROMIUM
 from scripts.project import ROOT, copy_project  # noqa: F401  (tests import copy_project from here)
 
 
@@ -50,3 +52,28 @@ def served_site(built_site):
     thread.start()
     yield built_site
     server.shutdown()
+
+
+def require_chromium() -> None:
+    """Skip browser tests where Chromium is missing, except in CI, where .ci/run must have installed it."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def page_urls(site) -> list[str]:
+    """Every page of the built site, from its sitemap."""
+    tree = ET.parse(Path(site["dir"]) / "sitemap.xml")
+    urls = [loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(urls) >= 9, urls
+    return urls

@@ -6,25 +6,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+from tests.conftest import page_urls, require_chromium
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 axe_playwright_python = pytest.importorskip("axe_playwright_python")
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -35,19 +27,6 @@ NARROW = {"width": 320, "height": 800}
 SEARCH_ONLY = re.compile(r"/search/search_index\.json$")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def page_urls(site) -> list[str]:
-    tree = ET.parse(Path(site["dir"]) / "sitemap.xml")
-    urls = [loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert len(urls) >= 9, urls
-    return urls
 
 
 def short(url: str, site) -> str:

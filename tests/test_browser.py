@@ -3,38 +3,16 @@ navigation; the quick exit works by click, by Shift three times and after an ins
 JavaScript the charts, tables and exit link are still there."""
 from __future__ import annotations
 
-import os
 import re
-import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
+from tests.conftest import page_urls, require_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+require_chromium()
+
+from playwright.sync_api import expect  # noqa: E402
+
 EXIT_HOST = "www.bbc.co.uk"
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def page_urls(site) -> list[str]:
-    tree = ET.parse(Path(site["dir"]) / "sitemap.xml")
-    return [loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
 
 
 def fake_exit_site(context):

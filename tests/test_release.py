@@ -2,14 +2,13 @@
 its own pinned address; the older one points readers and search engines at the latest."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import posixpath
 import subprocess
 import sys
 import tarfile
-import io
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest

@@ -33,7 +33,7 @@ def test_rates_and_shares():
 
 def test_labels():
     assert st.period_label("2020-04", "2023-03") == "April 2020 to March 2023"
-    assert st.short_month_label("2020-12") == "Dec 2020"
+    assert st.month_label("2020-12", abbreviated=True) == "Dec 2020"
     assert st.month_label("2020") == "2020"
 
 
