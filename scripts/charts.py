@@ -100,8 +100,11 @@ def vote_margins_chart(data: pd.DataFrame) -> alt.Chart:
     bars = base.mark_bar().encode(color=alt.Color("result:N", title="Result",
                                                   scale=alt.Scale(domain=["for the firewall", "against the firewall"],
                                                                   range=[BLUE, VERMILLION])))
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="margin_label:N")
-    return (bars + labels).properties(width=WIDTH - 260, height=alt.Step(48))
+    # Labels: beyond the end of a bar for the firewall; inside, in white, a bar against it (the axis labels sit left).
+    right = base.transform_filter("datum.margin >= 0").mark_text(align="left", dx=4, fontSize=12).encode(text="margin_label:N")
+    left = base.transform_filter("datum.margin < 0").mark_text(align="left", dx=6, fontSize=12, color="white",
+                                                              fontWeight="bold").encode(text="margin_label:N")
+    return (bars + right + left).properties(width=WIDTH - 200, height=alt.Step(48))
 
 
 # ------------------------------------------------------ data, words and titles
@@ -231,8 +234,8 @@ def _recommendation_outcomes(tables, stats) -> Chart:
     sbs = {"accepted": stats["sbs_accepted"].value, "partly accepted": stats["sbs_partly_accepted"].value,
            "not accepted": stats["sbs_not_accepted"].value}
     tracked = st.status_counts(tables["recommendations"])
-    rows = [{"group": "Safety Before Status (2021), government response", "status": s, "count": int(c)} for s, c in sbs.items()]
-    rows += [{"group": "Recommendations tracked on this site", "status": s, "count": c} for s, c in tracked.items() if c]
+    rows = [{"group": "Safety Before Status (2021)", "status": s, "count": int(c)} for s, c in sbs.items()]
+    rows += [{"group": "Tracked on this site", "status": s, "count": c} for s, c in tracked.items() if c]
     data = pd.DataFrame(rows)
     data["status_order"] = data["status"].map(order.index)
     description = (
@@ -250,7 +253,7 @@ def _recommendation_outcomes(tables, stats) -> Chart:
 def _vote_margins(tables, stats) -> Chart:
     margins = st.vote_margins(tables["votes"], tables["figures"])
     data = pd.DataFrame({
-        "vote_label": margins["house"] + ", " + margins["date"].str[:4] + " (" + margins["bill"] + ")",
+        "vote_label": margins["house"] + ", " + margins["date"].map(st.month_label),
         "date": margins["date"], "question": margins["question"], "result": margins["result"],
         "votes_for": margins["votes_for"], "votes_against": margins["votes_against"], "margin": margins["margin"],
         "margin_label": [f"{int(r.votes_for)} to {int(r.votes_against)}" if pd.notna(r.votes_for) else f"majority of {abs(r.margin)}"
