@@ -15,8 +15,8 @@ import os
 import pickle
 import re
 import subprocess
+import multiprocessing
 import sys
-import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -136,39 +136,30 @@ def _key_notebook_cache_on(config, digest: str) -> None:
         notebooks.config["cache_dir"] = str(CACHE_DIR / "mkdocs-jupyter" / digest)
 
 
-def _start_notebooks(config) -> dict[str, threading.Thread]:
-    """Executing the notebook is the slowest step, and mostly waiting on its kernel: start it now,
-    through mkdocs-jupyter's own render, so it runs on the other core while the rest of the build
-    goes on. The plugin then finds the result in its cache. Failures surface in on_pre_page."""
+def _start_notebooks(config) -> dict[str, multiprocessing.Process]:
+    """Executing the notebook is the slowest step: start it now, in a forked process running
+    mkdocs-jupyter's own render, so it uses the other core while this process builds everything else.
+    The render leaves its result in the plugin's cache, where the page then finds it. If it fails,
+    the page renders again in this process, and the build stops with the notebook's own error."""
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return {}
     from mkdocs.structure.pages import Page
-    threads = {}
+    started = {}
     for source in sorted(Path(config.docs_dir).glob("*")):
         file = File(source.name, config.docs_dir, config.site_dir, config.use_directory_urls)
-        if not plugin.should_include(file):
-            continue
-        page = plugin.on_pre_page(Page(None, file, config), config, None)
-
-        def render(page=page):
-            try:
-                page.render(config, None)
-            except Exception as error:  # re-raised in on_pre_page, in the main thread
-                page.early_error = error
-        thread = threading.Thread(target=render, daemon=True)
-        thread.start()
-        threads[file.src_uri] = (thread, page)
-    return threads
+        if plugin.should_include(file):
+            page = plugin.on_pre_page(Page(None, file, config), config, None)
+            process = multiprocessing.get_context("fork").Process(target=page.render, args=(config, None), daemon=True)
+            process.start()
+            started[file.src_uri] = process
+    return started
 
 
 def on_pre_page(page, config, files):
-    started = _state.get("notebooks", {}).get(page.file.src_uri)
-    if started:
-        thread, early = started
-        thread.join()
-        if getattr(early, "early_error", None):
-            raise early.early_error
+    process = _state.get("notebooks", {}).get(page.file.src_uri)
+    if process is not None:
+        process.join()
     return page
 
 

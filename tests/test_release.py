@@ -55,6 +55,12 @@ def test_versions_json_lists_both_with_commit_and_data_version(released):
     assert by_version["1.0.0"]["properties"]["data_version"] == "1.0.0"
 
 
+def test_version_selector_is_configured_for_mike(released):
+    page = BeautifulSoup((released["out"] / "1.1.0" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    config = json.loads(page.find("script", id="__config").string)
+    assert config["version"] == {"default": "latest", "provider": "mike"}
+
+
 def test_root_and_latest_redirect_to_the_newest_version(released):
     out = released["out"]
     assert "latest/" in (out / "index.html").read_text()
