@@ -108,6 +108,9 @@ def _pipeline() -> Pipeline:
 
 # ------------------------------------------------------------------------- config
 
+def on_startup(command, dirty):
+    _state["command"] = command
+
 def on_config(config):
     package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     config.extra["data_version"] = package["version"]
@@ -324,6 +327,8 @@ def on_post_page(output, page, config):
     (folder / "cite.ris").write_text(ris(item), encoding="utf-8", newline="")
     link = EXIT_LINK.format(url=config.extra["exit_url"])
     output = BODY_OPEN.sub(lambda match: match.group(0) + link, output, count=1)
+    if _state.get("command") == "serve":
+        return output  # `mkdocs serve` adds an inline live-reload script at serving time, which a CSP would block
     return HEAD_OPEN.sub(lambda match: match.group(0) + content_security_policy(output), output, count=1)
 
 
