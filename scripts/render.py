@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -21,7 +22,7 @@ from scripts.stats import Statistic, month_label
 
 e = html.escape
 
-SPEAKER_GROUPS = {
+SPEAKER_GROUPS = {  # speaker_group in quotes.csv -> heading on the Voices page
     "commissioner": "The Domestic Abuse Commissioner",
     "government": "Government and the Home Office",
     "police": "Police",
@@ -191,29 +192,23 @@ def sources_block(tables, stats, links: PageLinks) -> str:
     return f'<ul class="sources">{"".join(items)}</ul>'
 
 
-def quotes_block(tables, stats, links: PageLinks) -> str:
+def quotes_block(tables, stats, links: PageLinks, group: str = "") -> str:
+    """The quotes of one group of speakers (see SPEAKER_GROUPS); the page gives each group its heading."""
     root = links.root
     quotes, sources = tables["quotes"], tables["sources"].set_index("id", drop=False)
-    sections = []
-    for group, heading in SPEAKER_GROUPS.items():
-        chosen = quotes[quotes["speaker_group"] == group]
-        if chosen.empty:
-            continue
-        items = []
-        for _, q in chosen.iterrows():
-            source = sources.loc[q["source_id"]]
-            role = ", ".join(x for x in (q["role"], q["organisation"]) if x)
-            context = f'<p class="meta">{e(q["context"])}</p>' if q["context"] else ""
-            items.append(
-                f'<figure class="quote" id="{q["id"]}"><blockquote><p>{e(q["quote"])}</p></blockquote>'
-                f'<figcaption><strong>{e(q["speaker"])}</strong>, {e(role)}. {e(date_text(q["date"], q["date_certainty"]))}'
-                f'{" (" + e(q["date_note"]) + ")" if q["date_note"] else ""}. '
-                f'Source: {external_link(source["url"], source["title"])} ({source_link(source, root)}). '
-                f'<a class="data-id" href="#{q["id"]}">Link to this quote ({q["id"]})</a></figcaption>{context}'
-                f'{links.cite(q["id"], "Quote " + q["id"] + ", " + q["speaker"])}</figure>')
-        slug = group.replace("_", "-")
-        sections.append(f'<h2 id="{slug}">{e(heading)}</h2>{"".join(items)}')
-    return "".join(sections)
+    items = []
+    for _, q in quotes[quotes["speaker_group"] == group].iterrows():
+        source = sources.loc[q["source_id"]]
+        role = ", ".join(x for x in (q["role"], q["organisation"]) if x)
+        context = f'<p class="meta">{e(q["context"])}</p>' if q["context"] else ""
+        items.append(
+            f'<figure class="quote" id="{q["id"]}"><blockquote><p>{e(q["quote"])}</p></blockquote>'
+            f'<figcaption><strong>{e(q["speaker"])}</strong>, {e(role)}. {e(date_text(q["date"], q["date_certainty"]))}'
+            f'{" (" + e(q["date_note"]) + ")" if q["date_note"] else ""}. '
+            f'Source: {external_link(source["url"], source["title"])} ({source_link(source, root)}). '
+            f'<a class="data-id" href="#{q["id"]}">Link to this quote ({q["id"]})</a></figcaption>{context}'
+            f'{links.cite(q["id"], "Quote " + q["id"] + ", " + q["speaker"])}</figure>')
+    return "".join(items) or "<p>No quotes in this group.</p>"
 
 
 def timeline_block(tables, stats, links: PageLinks) -> str:
@@ -342,7 +337,7 @@ BLOCKS = {
     "statistics": statistics_block,
     "figures": figures_block,
     "sources": sources_block,
-    "quotes": quotes_block,
+    **{f"quotes_{group}": partial(quotes_block, group=group) for group in SPEAKER_GROUPS},
     "timeline": timeline_block,
     "recommendations": recommendations_block,
     "votes": votes_block,
