@@ -253,7 +253,8 @@ def _recommendation_outcomes(tables, stats) -> Chart:
 def _vote_margins(tables, stats) -> Chart:
     margins = st.vote_margins(tables["votes"], tables["figures"])
     data = pd.DataFrame({
-        "vote_label": margins["house"] + ", " + margins["date"].map(st.month_label),
+        "vote_label": [f"{r.house}, {st.month_label(r.date)}" + ("" if r.date_certainty == "exact" else f" ({r.date_certainty})")
+                       for r in margins.itertuples()],
         "date": margins["date"], "question": margins["question"], "result": margins["result"],
         "votes_for": margins["votes_for"], "votes_against": margins["votes_against"], "margin": margins["margin"],
         "margin_label": [f"{int(r.votes_for)} to {int(r.votes_against)}" if pd.notna(r.votes_for) else f"majority of {abs(r.margin)}"

@@ -129,7 +129,8 @@ def vote_margins(votes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
         else:
             continue
         rows.append({
-            "vote": vote["id"], "date": vote["date"], "house": vote["house"], "bill": vote["bill"],
+            "vote": vote["id"], "date": vote["date"], "date_certainty": vote["date_certainty"],
+            "house": vote["house"], "bill": vote["bill"],
             "question": vote["question"], "result": vote["result"],
             "votes_for": votes_for, "votes_against": votes_against, "margin": int(margin),
             "figure_ids": tuple(f for f in (vote["votes_for_figure_id"], vote["votes_against_figure_id"],

@@ -54,11 +54,11 @@ def test_referral_rates_leave_year_only_periods_unnormalised():
 def test_vote_margins_from_counts_or_majority():
     figures = pd.DataFrame([{"id": "F-a", "value": 214.0}, {"id": "F-b", "value": 208.0}, {"id": "F-m", "value": 80.0}])
     votes = pd.DataFrame([
-        {"id": "V-1", "date": "2024-04-30", "house": "House of Lords", "bill": "B", "question": "Q", "result": "for the firewall",
+        {"id": "V-1", "date": "2024-04-30", "date_certainty": "inferred", "house": "House of Lords", "bill": "B", "question": "Q", "result": "for the firewall",
          "votes_for_figure_id": "F-a", "votes_against_figure_id": "F-b", "majority_figure_id": ""},
-        {"id": "V-2", "date": "2021-04-15", "house": "House of Commons", "bill": "B", "question": "Q", "result": "against the firewall",
+        {"id": "V-2", "date": "2021-04-15", "date_certainty": "exact", "house": "House of Commons", "bill": "B", "question": "Q", "result": "against the firewall",
          "votes_for_figure_id": "", "votes_against_figure_id": "", "majority_figure_id": "F-m"},
-        {"id": "V-3", "date": "2020-07", "house": "House of Commons", "bill": "B", "question": "Q", "result": "against the firewall",
+        {"id": "V-3", "date": "2020-07", "date_certainty": "approximate", "house": "House of Commons", "bill": "B", "question": "Q", "result": "against the firewall",
          "votes_for_figure_id": "", "votes_against_figure_id": "", "majority_figure_id": ""},
     ])
     margins = st.vote_margins(votes, figures).set_index("vote")["margin"]
