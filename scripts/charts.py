@@ -72,9 +72,9 @@ def forces_grid_chart(data: pd.DataFrame) -> alt.Chart:
 def timeline_chart(data: pd.DataFrame) -> alt.Chart:
     return alt.Chart(data).mark_point(size=90, filled=True, opacity=0.85).encode(
         x=alt.X("when:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-        y=alt.Y("kind:N", title=None, sort=["campaign", "research", "inspection", "policing", "government", "parliament"]),
+        y=alt.Y("kind:N", title=None, sort=["campaign", "research", "oversight", "policing", "government", "parliament"]),
         color=alt.Color("kind:N", legend=None, scale=alt.Scale(
-            domain=["campaign", "research", "inspection", "policing", "government", "parliament"],
+            domain=["campaign", "research", "oversight", "policing", "government", "parliament"],
             range=[ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE])),
         shape=alt.Shape("date_precision:N", title="Date known to the",
                         scale=alt.Scale(domain=["day", "month", "year"], range=["circle", "square", "triangle-up"])),
@@ -220,7 +220,7 @@ def _timeline(tables, stats) -> Chart:
     description = (
         f"Dot plot of {len(data)} events from {stats['timeline_first_year'].display} to {stats['timeline_last_year'].display}, "
         "one row per kind of event: " + ", ".join(f"{k} {by_kind.get(k, 0)}" for k in
-                                                  ["campaign", "research", "inspection", "policing", "government", "parliament"])
+                                                  ["campaign", "research", "oversight", "policing", "government", "parliament"])
         + ". Circles are events dated to the day, squares to the month, triangles to the year only; "
         "events known only to the month or year are drawn mid-month or mid-year."
     )
