@@ -40,6 +40,9 @@ EXIT_LINK = (
     '<div class="exit-this-page__status" role="status" aria-live="polite" data-exit-this-page-status></div></div>'
 )
 BODY_OPEN = re.compile(r"<body[^>]*>")
+# Material's skip-link container (it holds only the link): wrapped in a landmark, because with "Exit this
+# page" first in <body> axe no longer treats it as a skip link and flags content outside landmarks.
+SKIP_LINK = re.compile(r'<div data-md-component="skip">.*?</div>', re.S)
 HEAD_OPEN = re.compile(r"<head>")
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>(.*?)</script>", re.S)
 # Only the site itself: no other host may be contacted. Styles allow inline because Material sets
@@ -327,6 +330,8 @@ def on_post_page(output, page, config):
     (folder / "cite.ris").write_text(ris(item), encoding="utf-8", newline="")
     link = EXIT_LINK.format(url=config.extra["exit_url"])
     output = BODY_OPEN.sub(lambda match: match.group(0) + link, output, count=1)
+    output = SKIP_LINK.sub(lambda match: f'<nav class="md-skip-nav" aria-label="Skip to content">{match.group(0)}</nav>',
+                           output, count=1)
     if _state.get("command") == "serve":
         return output  # `mkdocs serve` adds an inline live-reload script at serving time, which a CSP would block
     return HEAD_OPEN.sub(lambda match: match.group(0) + content_security_policy(output), output, count=1)
