@@ -276,6 +276,15 @@ def helplines_block(tables, stats, links: PageLinks) -> str:
     return "".join(items)
 
 
+EMERGENCY_HELPLINE = "H-01"   # the emergency number, shown at the top of the home, help and safety pages
+
+
+def emergency_block(tables, stats, links: PageLinks) -> str:
+    helpline = tables["helplines"].set_index("id").loc[EMERGENCY_HELPLINE]
+    return (f'<p class="emergency"><strong>{e(helpline["service"])}: {e(helpline["contact"])}.</strong> '
+            f'<a href="{links.root}help/#{EMERGENCY_HELPLINE}">Where this comes from</a>.</p>')
+
+
 def referral_datasets_block(tables, stats, links: PageLinks) -> str:
     from scripts.stats import referral_rates
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
@@ -342,6 +351,7 @@ BLOCKS = {
     "recommendations": recommendations_block,
     "votes": votes_block,
     "helplines": helplines_block,
+    "emergency": emergency_block,
     "referral_datasets": referral_datasets_block,
     "schema": schema_block,
     "changes": changes_block,
