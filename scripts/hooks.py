@@ -294,6 +294,9 @@ def _strip_notebook(content: str) -> str:
     document = BeautifulSoup(content, "html.parser")
     for element in document.find_all(["style", "script"]):
         element.decompose()
+    # Markdown cells are prose: no reason to stop the keyboard on them (code cells scroll, so keep theirs).
+    for wrapper in document.select(".jp-MarkdownCell .jp-Cell-inputWrapper[tabindex]"):
+        del wrapper["tabindex"]
     # jupytext gives cells random ids on every read; number them so two builds are identical.
     for number, cell in enumerate(document.select('[id^="cell-id="]'), start=1):
         cell["id"] = f"cell-{number}"
