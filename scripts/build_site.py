@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def build(destination: Path = ROOT / "site") -> int:
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=ROOT))
+    staging.chmod(0o755)   # mkdtemp makes it private; a web server running as another user must read it
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(staging)],
                             cwd=ROOT, env=env)

@@ -155,7 +155,8 @@ def _enforcement(tables, stats) -> Chart:
         {"document": f"Home Office document, {_short_period(fig.loc[papers])}",
          "measure": "domestic abuse victims referred who were served with enforcement papers",
          "percent": float(fig.loc[papers, "value"]),
-         "value_label": f"about {fig.loc[papers, 'value']:.0f}% (“{fig.loc[papers, 'wording'].split(' (')[0] or 'a quarter'}”)",
+         "value_label": f"about {fig.loc[papers, 'value']:.0f}%" + (f" (“{fig.loc[papers, 'wording'].split(' (')[0]}”)"
+                                                                    if fig.loc[papers, "wording"] else ""),
          "figure_id": papers},
     ]
     data = pd.DataFrame(rows)
@@ -224,7 +225,7 @@ def _timeline(tables, stats) -> Chart:
         + ". Circles are events dated to the day, squares to the month, triangles to the year only; "
         "events known only to the month or year are drawn mid-month or mid-year."
     )
-    return Chart("timeline", "Events by kind, 2017 onwards", description, data,
+    return Chart("timeline", f"Events by kind, {stats['timeline_first_year'].display} onwards", description, data,
                  {"event_id": "Event", "date": "Date", "date_certainty": "Date certainty", "kind": "Kind", "event": "What happened"},
                  (), timeline_chart(data))
 
@@ -239,7 +240,7 @@ def _recommendation_outcomes(tables, stats) -> Chart:
     data = pd.DataFrame(rows)
     data["status_order"] = data["status"].map(order.index)
     description = (
-        f"Two stacked bars. The government's January 2022 response to the Commissioner's Safety Before Status report: "
+        f"Two stacked bars. The government's response to the Commissioner's Safety Before Status report: "
         f"{sbs['accepted']} recommendations accepted, {sbs['partly accepted']} partly accepted and {sbs['not accepted']} not "
         f"accepted, the firewall among them. The {stats['recommendations_tracked'].display} recommendations tracked on this "
         "site: " + ", ".join(f"{c} {s}" for s, c in tracked.items()) + "."
@@ -257,7 +258,8 @@ def _vote_margins(tables, stats) -> Chart:
                        for r in margins.itertuples()],
         "date": margins["date"], "question": margins["question"], "result": margins["result"],
         "votes_for": margins["votes_for"], "votes_against": margins["votes_against"], "margin": margins["margin"],
-        "margin_label": [f"{int(r.votes_for)} to {int(r.votes_against)}" if pd.notna(r.votes_for) else f"majority of {abs(r.margin)}"
+        "margin_label": [f"{int(r.votes_for)} to {int(r.votes_against)}" if pd.notna(r.votes_for) and pd.notna(r.votes_against)
+                         else f"majority of {abs(r.margin)}"
                          for r in margins.itertuples()],
     })
     missing = stats["votes_recorded"].value - len(data)

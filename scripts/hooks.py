@@ -17,6 +17,7 @@ import re
 import subprocess
 import multiprocessing
 import sys
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -52,10 +53,11 @@ CSP = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-
 
 
 def content_digest(*folders: Path) -> str:
-    """A hash of every file under the folders (names and bytes): changes when any of them changes."""
+    """A hash of every file under the folders, or of the files given (names and bytes)."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        paths = [folder] if folder.is_file() else sorted(folder.rglob("*"))
+        for path in (p for p in paths if p.is_file() and "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -69,7 +71,10 @@ class Pipeline:
 
     def __init__(self, key: str):
         self.path = CACHE_DIR / "pipeline" / f"{key}.pickle"
-        self.memo = pickle.loads(self.path.read_bytes()) if self.path.exists() else {}
+        try:
+            self.memo = pickle.loads(self.path.read_bytes())
+        except (OSError, EOFError, pickle.UnpicklingError):
+            self.memo = {}   # missing or unreadable: compute afresh
         self.changed = False
         self._results = None
 
@@ -97,9 +102,14 @@ class Pipeline:
     def save(self) -> None:
         if self.changed:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(self.memo))
-            partial.replace(self.path)
+            write_atomically(self.path, pickle.dumps(self.memo))
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Readers see the old file or the whole new one, never half of one (two builds may run at once)."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as partial:
+        partial.write(content)
+    os.replace(partial.name, path)
 
 
 _state: dict = {}
@@ -120,10 +130,11 @@ def on_config(config):
     config.extra["pdf"] = bool(os.environ.get("PDF_FILE"))
     config.extra["commit"] = _git_commit()
     # SITE_URL is the site's root without a version; mike may add the version to site_url itself.
-    config.extra["base_url"] = os.environ.get("SITE_URL", config.site_url)
+    config.extra["base_url"] = os.environ.get("SITE_URL", config.site_url).rstrip("/") + "/"
     _make_reproducible(config)
-    digest = content_digest(DATA_DIR, ROOT / "scripts")
-    settings = f"{config.extra['site_version']}|{config.extra['base_url']}|{config.extra['published']}"
+    # Results depend on the data, the code, the pinned library versions and the release settings.
+    digest = content_digest(DATA_DIR, ROOT / "scripts", ROOT / "requirements.txt")
+    settings = f"{config.site_name}|{config.extra['site_version']}|{config.extra['base_url']}|{config.extra['published']}"
     _state.update(package=package, pipeline=Pipeline(f"{digest}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
     _key_notebook_cache_on(config, digest)
     return config
@@ -324,13 +335,23 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
-    """Write the page's BibTeX and RIS; put "Exit this page" first in <body>, so it is the first thing a
-    keyboard reaches and sits outside the components that instant navigation swaps."""
+    """Write the page's BibTeX and RIS, then finish its HTML like every other page."""
     item = page_citable(page, config)
     folder = Path(config.site_dir) / page.url
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "cite.bib").write_text(bibtex(item), encoding="utf-8")
     (folder / "cite.ris").write_text(ris(item), encoding="utf-8", newline="")
+    return finish_html(output, config)
+
+
+def on_post_template(output, template_name, config):
+    """The 404 page is rendered from a template, not a page: it needs the exit button and CSP too."""
+    return finish_html(output, config) if template_name == "404.html" else output
+
+
+def finish_html(output: str, config) -> str:
+    """Put "Exit this page" first in <body>, so it is the first thing a keyboard reaches and sits outside
+    the components that instant navigation swaps; give the skip link a landmark; add the page's CSP."""
     link = EXIT_LINK.format(url=config.extra["exit_url"])
     output = BODY_OPEN.sub(lambda match: match.group(0) + link, output, count=1)
     output = SKIP_LINK.sub(lambda match: f'<nav class="md-skip-nav" aria-label="Skip to content">{match.group(0)}</nav>',

@@ -32,7 +32,7 @@ def cover_html(title: str, version: str, data_version: str, published: str, refe
             f"<h2 style='margin-top: 3cm;'>How to cite</h2><p>{e(reference)}</p></body></html>")
 
 
-def build_pdf(site_dir: Path, output: Path, pinned_base: str, cover: str) -> Path:
+def build_pdf(site_dir: Path, output: Path, site_url: str, pinned_base: str, cover: str) -> Path:
     """Print every page listed in the site's sitemap.xml, after the cover, into one PDF.
 
     Links are rewritten to the version-pinned public address first, so the PDF never points at
@@ -42,7 +42,7 @@ def build_pdf(site_dir: Path, output: Path, pinned_base: str, cover: str) -> Pat
     threading.Thread(target=server.serve_forever, daemon=True).start()
     local = f"http://127.0.0.1:{server.server_address[1]}/"
     locs = [loc.text for loc in ET.parse(site_dir / "sitemap.xml").getroot().iter(SITEMAP_NS)]
-    paths = [loc.split("/", 3)[3] if loc.count("/") >= 3 else "" for loc in locs]
+    paths = [loc.removeprefix(site_url) for loc in locs]   # the site may live under a sub-path
     writer = PdfWriter()
     try:
         with sync_playwright() as playwright:
@@ -56,7 +56,9 @@ def build_pdf(site_dir: Path, output: Path, pinned_base: str, cover: str) -> Pat
                     document.querySelectorAll('details').forEach(d => d.open = true);
                     document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager');
                     document.querySelectorAll('a[href]').forEach(a => {
-                        if (a.href.startsWith(local)) a.href = pinned + a.href.slice(local.length);
+                        if (!a.href.startsWith(local)) return;
+                        a.href = pinned + a.href.slice(local.length);
+                        a.dataset.internal = "";   // print.css prints the address of external links only
                     });
                 }""", [local, pinned_base])
                 page.wait_for_function("[...document.images].every(i => i.complete)")

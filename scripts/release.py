@@ -15,6 +15,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -38,10 +39,11 @@ def git(*args: str, env: dict | None = None) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def robots_txt(versions: list[dict]) -> str:
-    """Ask search engines to index only the latest version."""
+def robots_txt(versions: list[dict], site_url: str) -> str:
+    """Ask search engines to index only the latest version (paths include any sub-path of the site)."""
+    prefix = urlsplit(site_url).path.rstrip("/")
     older = [v["version"] for v in versions if "latest" not in v.get("aliases", [])]
-    return "User-agent: *\n" + "".join(f"Disallow: /{v}/\n" for v in older) + "Allow: /\n"
+    return "User-agent: *\n" + "".join(f"Disallow: {prefix}/{v}/\n" for v in older) + "Allow: /\n"
 
 
 def commit_file_to_branch(branch: str, name: str, content: str, message: str) -> None:
@@ -69,7 +71,7 @@ def record_snapshot(version: str, data: str, published: str) -> None:
 def release(version: str, branch: str = "gh-pages", make_pdf: bool = True) -> None:
     if not VERSION.match(version):
         sys.exit(f"VERSION must look like 1.2.3, not {version!r}")
-    site_url = os.environ.get("SITE_URL", DEFAULT_SITE_URL)
+    site_url = os.environ.get("SITE_URL", DEFAULT_SITE_URL).rstrip("/") + "/"
     published = os.environ.get("SITE_PUBLISHED", date.today().isoformat())
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": site_url, "SITE_VERSION": version,
            "SITE_PUBLISHED": published, "VERSION_PROVIDER": "mike",
@@ -81,7 +83,7 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True) -> No
         with tempfile.TemporaryDirectory() as staging:
             run([*mkdocs, "build", "--strict", "--site-dir", staging], env)
             brief = Citable("The brief", f"{site_url}{version}/", published[:4], version, data, published)
-            pdf = build_pdf(Path(staging), ROOT / "build" / f"safe-to-report-{version}.pdf", f"{site_url}{version}/",
+            pdf = build_pdf(Path(staging), ROOT / "build" / f"safe-to-report-{version}.pdf", site_url, f"{site_url}{version}/",
                             cover_html("Safe to Report", version, data, published,
                                        harvard(brief).replace("ACCESSED", "date you read it")))
         env["PDF_FILE"] = str(pdf)
@@ -92,7 +94,7 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True) -> No
          "--message", f"Release {version} (commit {commit[:12]}, data {data})", version, "latest"], env)
     run([mike, "set-default", "--branch", branch, "latest"], env)
     versions = json.loads(git("show", f"{branch}:versions.json"))
-    commit_file_to_branch(branch, "robots.txt", robots_txt(versions), f"robots.txt for release {version}")
+    commit_file_to_branch(branch, "robots.txt", robots_txt(versions, site_url), f"robots.txt for release {version}")
     print(f"Released {version} to {branch}: data {data}, commit {commit[:12]}. Publish with: git push origin {branch}")
 
 

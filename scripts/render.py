@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,7 +20,7 @@ import pandas as pd
 import vl_convert
 
 from scripts.charts import Chart
-from scripts.stats import Statistic, month_label
+from scripts.stats import Statistic, format_number, month_label
 
 e = html.escape
 
@@ -42,13 +44,13 @@ class PageLinks:
 
 # ----------------------------------------------------------------- small parts
 
-def date_text(partial: str, certainty: str = "exact") -> str:
+def date_text(partial_date: str, certainty: str = "exact") -> str:
     """'2023-11-09' -> '9 November 2023'; flags dates that are inferred or approximate."""
-    if not partial:
+    if not partial_date:
         return "undated"
-    parts = partial.split("-")
-    text = partial if len(parts) == 1 else month_label(partial) if len(parts) == 2 else \
-        f"{int(parts[2])} {month_label(partial[:7])}"
+    parts = partial_date.split("-")
+    text = partial_date if len(parts) == 1 else month_label(partial_date) if len(parts) == 2 else \
+        f"{int(parts[2])} {month_label(partial_date[:7])}"
     if certainty == "approximate":
         return f"c. {text}"
     if certainty == "inferred":
@@ -99,13 +101,17 @@ CHART_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "charts"
 
 
 def _svg_from_spec(spec_json: str) -> str:
-    """vl-convert is deterministic, so a spec converted before is read from the cache, keyed by its hash."""
-    cached = CHART_CACHE / f"{hashlib.sha256(spec_json.encode()).hexdigest()}.svg"
+    """A given vl-convert version draws a given spec the same way every time, so a drawing is cached
+    under the hash of both, and written whole or not at all."""
+    key = hashlib.sha256(f"{vl_convert.__version__}\n{spec_json}".encode()).hexdigest()
+    cached = CHART_CACHE / f"{key}.svg"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
     svg = vl_convert.vegalite_to_svg(json.loads(spec_json))
     CHART_CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(svg, encoding="utf-8")
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=CHART_CACHE, delete=False) as partial:
+        partial.write(svg)
+    os.replace(partial.name, cached)
     return svg
 
 
@@ -169,7 +175,7 @@ def figures_block(tables, stats, links: PageLinks) -> str:
     figures, sources = tables["figures"], tables["sources"]
     items = []
     for _, f in figures.iterrows():
-        value = f["wording"] or ("" if pd.isna(f["value"]) else f"{f['value']:,g}")
+        value = f["wording"] or ("" if pd.isna(f["value"]) else format_number(f["value"], 0 if float(f["value"]).is_integer() else 1))
         period = " to ".join(p for p in (f["period_start"], f["period_end"]) if p)
         caveat = f'<p class="caveat"><strong>Caveat:</strong> {e(f["caveat"])}</p>' if f["caveat"] else ""
         items.append(

@@ -121,7 +121,7 @@ def vote_margins(votes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     for _, vote in votes.iterrows():
         votes_for = value.get(vote["votes_for_figure_id"]) if vote["votes_for_figure_id"] else None
         votes_against = value.get(vote["votes_against_figure_id"]) if vote["votes_against_figure_id"] else None
-        if votes_for is not None and votes_against is not None:
+        if votes_for is not None and votes_against is not None and pd.notna(votes_for) and pd.notna(votes_against):
             margin = votes_for - votes_against
         elif vote["majority_figure_id"]:
             sign = 1 if vote["result"] == "for the firewall" else -1
@@ -174,7 +174,42 @@ def _figure_stat(name: str, figures: pd.DataFrame, figure_id: str) -> Statistic:
                      row["statement"], f"Taken directly from figure {figure_id} ({row['unit']}).", (figure_id,))
 
 
+def _check_named_rows(tables) -> None:
+    """Every figure, vote and dataset a statistic is named after must exist, and figures must have values."""
+    figures = tables["figures"].set_index("id")
+    problems = []
+    for name, figure_id in QUOTED_FIGURES.items():
+        if figure_id not in figures.index:
+            problems.append(f"data/figures.csv: statistic '{name}' reads figure {figure_id}, which is missing; "
+                            "expected that figure, or a new ID in QUOTED_FIGURES in scripts/stats.py")
+        elif pd.isna(figures.loc[figure_id, "value"]):
+            problems.append(f"data/figures.csv, field 'value': figure {figure_id} has no value, but statistic '{name}' "
+                            "shows it; expected a number")
+    for name, vote_id in NAMED_VOTES.items():
+        if vote_id not in set(tables["votes"]["id"]):
+            problems.append(f"data/votes.csv: statistic '{name}_margin' reads vote {vote_id}, which is missing; expected that vote")
+    if HEADLINE_DATASET not in set(tables["referral_datasets"]["id"]):
+        problems.append(f"data/referral_datasets.csv: the headline dataset '{HEADLINE_DATASET}' is missing; expected that row")
+    if problems:
+        raise DataError(problems)
+
+
+def _check_what_pages_say(stats: dict[str, Statistic]) -> None:
+    """Facts the prose states in words; if the data stops supporting one, the pages must be rewritten first."""
+    problems = []
+    if stats["forces_sharing"].value != stats["forces_listed"].value:
+        problems.append(f"data/figures.csv: {QUOTED_FIGURES['forces_sharing']} says {stats['forces_sharing'].display} forces "
+                        f"shared data but forces.csv lists {stats['forces_listed'].display}; the pages say every force did "
+                        "(docs/index.md, docs/findings.md); expected the two to match, or the pages rewritten")
+    if stats["enforcement_actions"].value != 0:
+        problems.append(f"data/figures.csv: {QUOTED_FIGURES['enforcement_actions']} is now {stats['enforcement_actions'].display}; "
+                        "the pages say no referral led to enforcement action; expected 0, or the pages rewritten")
+    if problems:
+        raise DataError(problems)
+
+
 def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
+    _check_named_rows(tables)
     figures, forces = tables["figures"], tables["forces"]
     stats: dict[str, Statistic] = {}
 
@@ -264,6 +299,7 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
     add(Statistic("timeline_last_year", int(years.max()), str(years.max()), "Latest year in the timeline", "Latest date in timeline.csv.", ()))
     add(Statistic("quotes_count", len(tables["quotes"]), str(len(tables["quotes"])), "Quotes collected", "Rows in quotes.csv.", ()))
     add(Statistic("sources_count", len(tables["sources"]), str(len(tables["sources"])), "Source documents", "Rows in sources.csv.", ()))
+    _check_what_pages_say(stats)
     return stats
 
 

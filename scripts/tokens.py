@@ -12,6 +12,7 @@ from typing import Callable
 TOKEN = re.compile(r"\{\{\s*(?:(chart|block)\s*:\s*)?([A-Za-z0-9_\-]+)\s*\}\}")
 FENCE = re.compile(r"^\s*(```|~~~)")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 KINDS = {None: "statistic", "chart": "chart", "block": "block"}
 
 
@@ -39,6 +40,11 @@ def substitute(markdown: str, page_path: str, known: Callable[[str | None], set[
         if FENCE.match(line):
             in_fence = not in_fence
         if in_fence or "{{" not in line:
+            out.append(line)
+            continue
+        if HEADING.match(line) and TOKEN.search(line):
+            problems.append(f"docs/{page_path}, line {number}: a {{{{ }}}} token in a heading would show as a placeholder "
+                            "in the page's contents; expected the figure in the text below the heading")
             out.append(line)
             continue
 

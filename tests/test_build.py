@@ -167,3 +167,18 @@ def test_every_page_has_a_content_security_policy_for_the_site_alone(built_site)
         assert "http" not in policy and "*" not in policy and "unsafe-eval" not in policy
         assert document.find("meta", attrs={"name": "referrer"})["content"] == "no-referrer"
         assert document.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"}) is document.head.find("meta")
+
+
+def test_the_404_page_has_the_exit_button_and_policy_too(built_site):
+    document = soup(built_site["dir"] / "404.html")
+    assert document.body.find("div", recursive=False)["data-exit-this-page"] == ""
+    assert document.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+
+
+def test_a_statistic_in_a_heading_fails_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "findings.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n## {{ referrals_total }} referrals\n", encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "token in a heading" in result.stderr + result.stdout

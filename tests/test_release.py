@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from tests.conftest import ROOT, copy_project
 
-BASE = "https://safe-to-report.example.org/"
+BASE = "https://user.example.org/brief/"   # a sub-path, as on GitHub Pages
 
 
 def sh(*command, cwd, env=None):
@@ -65,7 +65,7 @@ def test_root_and_latest_redirect_to_the_newest_version(released):
     out = released["out"]
     assert "latest/" in (out / "index.html").read_text()
     assert "../1.1.0/" in (out / "latest" / "index.html").read_text()
-    assert "Disallow: /1.0.0/" in (out / "robots.txt").read_text()
+    assert "Disallow: /brief/1.0.0/" in (out / "robots.txt").read_text()
 
 
 def test_links_inside_1_0_stay_inside_1_0_and_cite_the_pinned_url(released):
@@ -113,3 +113,9 @@ def test_pdf_has_a_cover_and_every_page_of_the_brief(released):
         assert h1.replace("¶", "").strip() in text, h1
     footer = BeautifulSoup((version_root / "index.html").read_text(encoding="utf-8"), "html.parser").select_one(".site-versions")
     assert footer.find("a", href=lambda h: h and h.endswith("downloads/safe-to-report.pdf"))
+
+
+def test_robots_txt_uses_the_sites_sub_path():
+    from scripts.release import robots_txt
+    versions = [{"version": "1.1.0", "aliases": ["latest"]}, {"version": "1.0.0", "aliases": []}]
+    assert robots_txt(versions, "https://user.github.io/brief/") == "User-agent: *\nDisallow: /brief/1.0.0/\nAllow: /\n"

@@ -86,3 +86,26 @@ def test_headline_statistics_of_the_real_data():
 def test_every_statistic_names_how_it_is_computed():
     for stat in st.compute_statistics(load()).values():
         assert stat.method and stat.label, stat.name
+
+
+def test_large_and_fractional_numbers_are_shown_in_full():
+    assert st.format_number(2100000) == "2,100,000"
+    assert st.format_number(18.7, 1) == "18.7"
+
+
+def test_a_quoted_figure_without_a_value_stops_the_build():
+    from scripts.load import DataError
+    tables = load()
+    figures = tables["figures"].copy()
+    figures.loc[figures["id"] == st.QUOTED_FIGURES["enforcement_papers_2020_percent"], "value"] = float("nan")
+    with pytest.raises(DataError, match="has no value, but statistic 'enforcement_papers_2020_percent' shows it"):
+        st.compute_statistics({**tables, "figures": figures})
+
+
+def test_pages_claims_are_checked_against_the_data():
+    from scripts.load import DataError
+    tables = load()
+    figures = tables["figures"].copy()
+    figures.loc[figures["id"] == st.QUOTED_FIGURES["forces_sharing"], "value"] = 40.0
+    with pytest.raises(DataError, match="the pages say every force did"):
+        st.compute_statistics({**tables, "figures": figures})

@@ -33,7 +33,7 @@
     if (event.key !== "Shift") { presses = 0; return; }
     presses += 1;
     clearTimeout(timer);
-    if (presses >= PRESSES_NEEDED) {
+    if (presses >= PRESSES_NEEDED && button()) {
       presses = 0;
       announce("Exiting this page");
       exitPage(button().href);
