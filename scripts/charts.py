@@ -3,7 +3,7 @@ and, for each, the plotted data, a title, a written description and the figures 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import altair as alt
@@ -14,6 +14,7 @@ from scripts import stats as st
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
 BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#6b6b6b"
 WIDTH = 560
+EVENT_KINDS = ["campaign", "research", "oversight", "policing", "government", "parliament"]   # timeline.kind
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,9 @@ def forces_grid_chart(data: pd.DataFrame) -> alt.Chart:
 def timeline_chart(data: pd.DataFrame) -> alt.Chart:
     return alt.Chart(data).mark_point(size=90, filled=True, opacity=0.85).encode(
         x=alt.X("when:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-        y=alt.Y("kind:N", title=None, sort=["campaign", "research", "oversight", "policing", "government", "parliament"]),
+        y=alt.Y("kind:N", title=None, sort=EVENT_KINDS),
         color=alt.Color("kind:N", legend=None, scale=alt.Scale(
-            domain=["campaign", "research", "oversight", "policing", "government", "parliament"],
+            domain=EVENT_KINDS,
             range=[ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE])),
         shape=alt.Shape("date_precision:N", title="Date known to the",
                         scale=alt.Scale(domain=["day", "month", "year"], range=["circle", "square", "triangle-up"])),
@@ -82,7 +83,7 @@ def timeline_chart(data: pd.DataFrame) -> alt.Chart:
 
 
 def recommendation_outcomes_chart(data: pd.DataFrame) -> alt.Chart:
-    order = ["accepted", "partly accepted", "not accepted", "unclear"]
+    order = st.STATUS_ORDER
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("group:N", title=None),
         x=alt.X("count:Q", title="Recommendations", stack="zero"),
@@ -220,8 +221,7 @@ def _timeline(tables, stats) -> Chart:
     by_kind = data["kind"].value_counts()
     description = (
         f"Dot plot of {len(data)} events from {stats['timeline_first_year'].display} to {stats['timeline_last_year'].display}, "
-        "one row per kind of event: " + ", ".join(f"{k} {by_kind.get(k, 0)}" for k in
-                                                  ["campaign", "research", "oversight", "policing", "government", "parliament"])
+        "one row per kind of event: " + ", ".join(f"{k} {by_kind.get(k, 0)}" for k in EVENT_KINDS)
         + ". Circles are events dated to the day, squares to the month, triangles to the year only; "
         "events known only to the month or year are drawn mid-month or mid-year."
     )
@@ -231,7 +231,7 @@ def _timeline(tables, stats) -> Chart:
 
 
 def _recommendation_outcomes(tables, stats) -> Chart:
-    order = ["accepted", "partly accepted", "not accepted", "unclear"]
+    order = st.STATUS_ORDER
     sbs = {"accepted": stats["sbs_accepted"].value, "partly accepted": stats["sbs_partly_accepted"].value,
            "not accepted": stats["sbs_not_accepted"].value}
     tracked = st.status_counts(tables["recommendations"])
@@ -288,6 +288,5 @@ def build_charts(tables, stats) -> dict[str, Chart]:
     charts = {}
     for name, builder in CHART_BUILDERS.items():
         chart = builder(tables, stats)
-        charts[name] = Chart(chart.name, chart.title, chart.description, chart.data, chart.columns, chart.figure_ids,
-                             _finish(chart.chart, chart.title), chart.note)
+        charts[name] = replace(chart, chart=_finish(chart.chart, chart.title))
     return charts

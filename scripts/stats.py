@@ -108,10 +108,12 @@ def referral_rates(figures: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+STATUS_ORDER = ["accepted", "partly accepted", "not accepted", "unclear"]   # recommendations.status, best first
+
+
 def status_counts(recommendations: pd.DataFrame) -> dict[str, int]:
-    order = ["accepted", "partly accepted", "not accepted", "unclear"]
     counts = recommendations["status"].value_counts()
-    return {status: int(counts.get(status, 0)) for status in order}
+    return {status: int(counts.get(status, 0)) for status in STATUS_ORDER}
 
 
 def vote_margins(votes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
