@@ -2,7 +2,8 @@
 
 Tokens become placeholders before Markdown runs and HTML after it (insert_html), so nothing
 generated from data, not even a title attribute, is ever read as Markdown. Text inside code is
-left alone. Every unknown name is collected, with its page and line, before the build fails.
+left alone (fenced code blocks and `code spans`; indented code blocks are not recognised).
+Every unknown name is collected, with its page and line, before the build fails.
 """
 from __future__ import annotations
 
