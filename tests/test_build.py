@@ -139,24 +139,28 @@ def test_changing_a_figure_in_data_changes_every_page_and_chart(tmp_path):
     assert "601" in soup(site / "analysis" / "index.html").get_text()
 
 
-def test_unknown_statistic_fails_the_build_naming_page_and_line(tmp_path):
+def failed_build_output(tmp_path, page_path: str, change) -> str:
+    """Build a copy of the project with one page changed; the build must fail. Returns what it printed."""
     project = copy_project(tmp_path / "project")
-    page = project / "docs" / "findings.md"
-    lines = page.read_text(encoding="utf-8").split("\n")
-    lines.insert(2, "Police made {{ referals_total }} referrals.")
-    page.write_text("\n".join(lines), encoding="utf-8")
+    page = project / "docs" / page_path
+    page.write_text(change(page.read_text(encoding="utf-8")), encoding="utf-8")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/findings.md, line 3: unknown statistic 'referals_total'" in result.stderr + result.stdout
+    return result.stderr + result.stdout
+
+
+def test_unknown_statistic_fails_the_build_naming_page_and_line(tmp_path):
+    def add_line(text):
+        lines = text.split("\n")
+        lines.insert(2, "Police made {{ referals_total }} referrals.")
+        return "\n".join(lines)
+    output = failed_build_output(tmp_path, "findings.md", add_line)
+    assert "docs/findings.md, line 3: unknown statistic 'referals_total'" in output
 
 
 def test_a_failing_notebook_cell_fails_the_build(tmp_path):
-    project = copy_project(tmp_path / "project")
-    notebook = project / "docs" / "analysis.py"
-    notebook.write_text(notebook.read_text(encoding="utf-8") + "\n# %%\nraise ValueError('broken cell')\n", encoding="utf-8")
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0
-    assert "broken cell" in result.stderr + result.stdout
+    output = failed_build_output(tmp_path, "analysis.py", lambda text: text + "\n# %%\nraise ValueError('broken cell')\n")
+    assert "broken cell" in output
 
 
 def test_every_page_has_a_content_security_policy_for_the_site_alone(built_site):
@@ -176,9 +180,5 @@ def test_the_404_page_has_the_exit_button_and_policy_too(built_site):
 
 
 def test_a_statistic_in_a_heading_fails_the_build(tmp_path):
-    project = copy_project(tmp_path / "project")
-    page = project / "docs" / "findings.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n## {{ referrals_total }} referrals\n", encoding="utf-8")
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0
-    assert "token in a heading" in result.stderr + result.stdout
+    output = failed_build_output(tmp_path, "findings.md", lambda text: text + "\n## {{ referrals_total }} referrals\n")
+    assert "token in a heading" in output
