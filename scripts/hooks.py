@@ -134,7 +134,8 @@ def on_config(config):
     _make_reproducible(config)
     # Results depend on the data, the code, the pinned library versions and the release settings.
     digest = content_digest(DATA_DIR, ROOT / "scripts", ROOT / "requirements.txt")
-    settings = f"{config.site_name}|{config.extra['site_version']}|{config.extra['base_url']}|{config.extra['published']}"
+    settings = "|".join(str(x) for x in (config.site_name, config.extra["site_version"], config.extra["base_url"],
+                                          config.extra["published"], config.extra["publisher"], config.extra["contact"]))
     _state.update(package=package, pipeline=Pipeline(f"{digest}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
     _key_notebook_cache_on(config, digest)
     return config
@@ -275,7 +276,8 @@ def _expand(kind: str | None, name: str, page, config) -> str:
         from scripts.changes import load_snapshots, snapshot
         from scripts.render import BLOCKS, PageLinks, changes_block, chart_figure, schema_block, stat_link
         tables, stats, charts = _pipeline().results()
-        links = PageLinks(root="../" * page.url.count("/"), cite=claim_citation(config, page))
+        links = PageLinks(root="../" * page.url.count("/"), cite=claim_citation(config, page),
+                          publisher=config.extra["publisher"], contact=config.extra["contact"])
         if kind == "chart":
             return chart_figure(charts[name], tables["sources"], tables["figures"], links)
         if kind is None:

@@ -40,6 +40,8 @@ class PageLinks:
     """What a generated fragment needs to know about the page it goes on."""
     root: str                                   # relative path from the page to the site root
     cite: Callable[[str, str], str] = lambda anchor, title: ""   # (anchor, title) -> citation HTML
+    publisher: str = ""                         # who publishes the brief (mkdocs.yml extra.publisher)
+    contact: str = ""                           # where to report an error: an email or a web address
 
 
 # ----------------------------------------------------------------- small parts
@@ -291,6 +293,11 @@ def emergency_block(tables, stats, links: PageLinks) -> str:
             f'<a href="{links.root}help/#{EMERGENCY_HELPLINE}">Where this comes from</a>.</p>')
 
 
+def contact_block(tables, stats, links: PageLinks) -> str:
+    href = links.contact if links.contact.startswith("https://") else f"mailto:{links.contact}"
+    return f'<p class="contact-publisher">Write to {e(links.publisher)}: <a href="{e(href)}">{e(links.contact)}</a>.</p>'
+
+
 def referral_datasets_block(tables, stats, links: PageLinks) -> str:
     from scripts.stats import referral_rates
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
@@ -358,6 +365,7 @@ BLOCKS = {
     "votes": votes_block,
     "helplines": helplines_block,
     "emergency": emergency_block,
+    "contact": contact_block,
     "referral_datasets": referral_datasets_block,
     "schema": schema_block,
     "changes": changes_block,
