@@ -20,6 +20,7 @@ import pandas as pd
 import vl_convert
 
 from scripts.charts import Chart
+from scripts.fragments import fragment
 from scripts.stats import Statistic, format_number, month_label
 
 e = html.escape
@@ -294,8 +295,7 @@ def emergency_block(tables, stats, links: PageLinks) -> str:
 
 
 def contact_block(tables, stats, links: PageLinks) -> str:
-    href = links.contact if links.contact.startswith("https://") else f"mailto:{links.contact}"
-    return f'<p class="contact-publisher">Write to {e(links.publisher)}: <a href="{e(href)}">{e(links.contact)}</a>.</p>'
+    return fragment("contact.html", publisher=links.publisher, contact=links.contact)
 
 
 def referral_datasets_block(tables, stats, links: PageLinks) -> str:

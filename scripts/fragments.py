@@ -1,0 +1,23 @@
+"""The HTML that pages show is written as Jinja templates in overrides/fragments/, with autoescaping:
+Python computes and passes data, templates present it. Every value from data/ is escaped on output,
+so nothing in a data file can add markup; a template marks trusted HTML with `|safe` only where a
+value is itself a rendered fragment."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+FRAGMENTS = Path(__file__).resolve().parent.parent / "overrides" / "fragments"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(FRAGMENTS), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def fragment(template: str, **context) -> str:
+    """One fragment of a page, e.g. fragment("quote.html", quote=...)."""
+    return environment().get_template(template).render(**context).strip()
