@@ -53,6 +53,6 @@ referral_rates(tables["figures"], tables["referral_datasets"]).set_index("datase
 # %%
 from IPython.display import HTML
 
-from scripts.render import chart_svg
+from scripts.chart_files import page_svg
 
-HTML(chart_svg(build_charts(tables, stats)["referral-rates"]))  # inline SVG with role="img", <title> and <desc>
+HTML(page_svg(build_charts(tables, stats)["counts"], "wide"))  # inline SVG with role="img", <title> and <desc>

@@ -1,9 +1,16 @@
-"""Step 3: the charts. One small declarative Altair function per chart (data in, chart out)
-and, for each, the plotted data, a title, a written description and the figures it rests on.
+"""Step 3: the charts. For each: the plotted data, a headline title, a written description, the figures it
+rests on, and two drawings: a narrow one laid out for phones and a wide one for larger screens.
+
+Each drawing is laid out here, in pixels, so that every label has a known place: text is never scaled
+below its drawn size (the page shows each drawing at its own width), labels are wrapped to the width
+they have and moved apart where they would collide. Altair turns the placed marks into a Vega-Lite
+spec (`draw`); vl-convert draws it (scripts/render.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Callable
 
 import altair as alt
@@ -13,201 +20,358 @@ from scripts import stats as st
 
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
 BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#6b6b6b"
-WIDTH = 560
+INK, MUTED, GRID = "#1a1a1a", "#4a4a4a", "#dedede"
+FONT = 13          # the smallest text in any drawing (CSS px, as drawn; pages never shrink a drawing)
+LINE = 17          # the distance between lines of 13 px text
+CHAR_EM = 0.6      # a generous average character width (in em) for sans-serif: wrapping and collisions
+LAYOUTS = {"narrow": 330, "wide": 640}   # drawing widths in px; the page swaps them at PHONE_MAX_WIDTH
+PHONE_MAX_WIDTH = 679                     # below this the content column is narrower than the wide drawing
 EVENT_KINDS = ["campaign", "research", "oversight", "policing", "government", "parliament"]   # timeline.kind
 
 
+# ------------------------------------------------------------------ placed marks
+
+def text_width(text: str, size: float = FONT, bold: bool = False) -> float:
+    return len(text) * size * CHAR_EM * (1.08 if bold else 1)
+
+
+def wrap(text: str, width: float, size: float = FONT, bold: bool = False) -> list[str]:
+    return textwrap.wrap(text, max(8, int(width / text_width("x", size, bold))), break_on_hyphens=False)
+
+
+@dataclass
+class Canvas:
+    """Marks placed in pixels, (0, 0) at the top left."""
+    width: int
+    marks: list[dict] = field(default_factory=list)
+
+    def text(self, x, y, text, size=FONT, bold=False, color=INK, align="left", baseline="alphabetic"):
+        self.marks.append(dict(kind="text", x=x, y=y, text=text, size=size, weight="bold" if bold else "normal",
+                               color=color, align=align, baseline=baseline))
+
+    def lines(self, x, y, lines, size=FONT, bold=False, color=INK, align="left") -> float:
+        """Lines of text, the first baseline at y; returns the y below the last line."""
+        for number, line in enumerate(lines):
+            self.text(x, y + number * (size + 4), line, size, bold, color, align)
+        return y + len(lines) * (size + 4)
+
+    def rect(self, x, y, x2, y2, color, dashed=False, opacity=1.0):
+        self.marks.append(dict(kind="rect", x=x, y=y, x2=x2, y2=y2, color=color, dashed=dashed, opacity=opacity))
+
+    def rule(self, x, y, x2, y2, color=GRID, width=1):
+        self.marks.append(dict(kind="rule", x=x, y=y, x2=x2, y2=y2, color=color, stroke=width))
+
+    def point(self, x, y, size, color):
+        self.marks.append(dict(kind="point", x=x, y=y, size=size, color=color))
+
+
 @dataclass(frozen=True)
-class Chart:
-    name: str
-    title: str
-    description: str
-    data: pd.DataFrame          # exactly what is plotted; also the table and the CSV
-    columns: dict[str, str]     # data column -> table heading
-    figure_ids: tuple[str, ...]
-    chart: alt.Chart
-    note: str = ""
+class Drawing:
+    spec: alt.LayerChart
+    width: int
+    height: int
 
 
-def _finish(chart: alt.Chart, title: str) -> alt.Chart:
-    return (chart.properties(title=alt.Title(title, anchor="start", fontSize=15))
-            .configure(background="white", font="sans-serif")
-            .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260)
-            .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-            .configure_view(stroke=None))
+def draw(canvas: Canvas, height: float) -> Drawing:
+    """One layer per kind and style of mark, on pixel scales."""
+    height = int(round(height))
+    x = dict(scale=alt.Scale(domain=[0, canvas.width], range=[0, canvas.width]), axis=None)
+    y = dict(scale=alt.Scale(domain=[0, height], range=[0, height]), axis=None)
+    marks = pd.DataFrame(canvas.marks)
+    layers = []
+    def of(kind):
+        return marks[marks["kind"] == kind].dropna(axis="columns", how="all")
+    rules = of("rule")
+    for stroke, group in (rules.groupby("stroke", sort=True) if len(rules) else ()):
+        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rule(strokeWidth=float(stroke)).encode(
+            alt.X("x:Q", **x), alt.X2("x2:Q"), alt.Y("y:Q", **y), alt.Y2("y2:Q"), alt.Color("color:N", scale=None)))
+    rects = of("rect")
+    for (dashed, opacity), group in (rects.groupby(["dashed", "opacity"], sort=True) if len(rects) else ()):
+        style = dict(stroke=GREY, strokeDash=[4, 3], strokeWidth=1.5) if dashed else {}
+        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rect(opacity=float(opacity), **style).encode(
+            alt.X("x:Q", **x), alt.X2("x2:Q"), alt.Y("y:Q", **y), alt.Y2("y2:Q"), alt.Color("color:N", scale=None)))
+    points = of("point")
+    if len(points):
+        layers.append(alt.Chart(points[["x", "y", "size", "color"]]).mark_circle(opacity=1).encode(
+            alt.X("x:Q", **x), alt.Y("y:Q", **y), alt.Size("size:Q", scale=None), alt.Color("color:N", scale=None)))
+    texts = of("text")
+    for (align, baseline, weight), group in texts.groupby(["align", "baseline", "weight"], sort=True):
+        layers.append(alt.Chart(group[["x", "y", "text", "size", "color"]]).mark_text(
+            align=align, baseline=baseline, fontWeight=weight, font="sans-serif").encode(
+            alt.X("x:Q", **x), alt.Y("y:Q", **y), alt.Text("text:N"), alt.Size("size:Q", scale=None),
+            alt.Color("color:N", scale=None)))
+    spec = (alt.layer(*layers).properties(width=canvas.width, height=height, autosize="none", padding=0)
+            .configure(background="white").configure_view(stroke=None))
+    return Drawing(spec, canvas.width, height)
 
 
-# ------------------------------------------------------------ chart functions
+# ------------------------------------------------------------------- time axes
 
-def referral_rates_chart(data: pd.DataFrame) -> alt.Chart:
-    base = alt.Chart(data).encode(
-        y=alt.Y("dataset_label:N", sort="-x", title=None),
-        x=alt.X("per_month:Q", title="Referrals per month (average over each dataset's period)"),
-    )
-    bars = base.mark_bar().encode(color=alt.Color("counts:N", title="Who is counted",
-                                                  scale=alt.Scale(domain=["domestic abuse victims", "victims of all crimes"],
-                                                                  range=[VERMILLION, BLUE])))
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("per_month:Q", format=".1f"))
-    return (bars + labels).properties(width=WIDTH - 260, height=alt.Step(34))
-
-
-def enforcement_chart(data: pd.DataFrame) -> alt.Chart:
-    base = alt.Chart(data).encode(
-        y=alt.Y("document:N", title=None, sort=None),
-        x=alt.X("percent:Q", title="Share of referred victims (%)", scale=alt.Scale(domain=[0, 100])),
-    )
-    bars = base.mark_bar(color=PURPLE)
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="value_label:N")
-    return (bars + labels).properties(width=WIDTH - 260, height=alt.Step(48))
-
-
-def forces_grid_chart(data: pd.DataFrame) -> alt.Chart:
-    base = alt.Chart(data).encode(x=alt.X("column:O", axis=None), y=alt.Y("row:O", axis=None))
-    tiles = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("country:N", title="Country", scale=alt.Scale(domain=["England", "Wales", "Great Britain (railways)"],
-                                                                       range=[BLUE, GREEN, ORANGE])))
-    names = base.mark_text(color="white", fontSize=10.5, fontWeight="bold").encode(text="short_name:N")
-    return (tiles + names).properties(width=WIDTH, height=alt.Step(26))
-
-
-def timeline_chart(data: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(data).mark_point(size=90, filled=True, opacity=0.85).encode(
-        x=alt.X("when:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-        y=alt.Y("kind:N", title=None, sort=EVENT_KINDS),
-        color=alt.Color("kind:N", legend=None, scale=alt.Scale(
-            domain=EVENT_KINDS,
-            range=[ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE])),
-        shape=alt.Shape("date_precision:N", title="Date known to the",
-                        scale=alt.Scale(domain=["day", "month", "year"], range=["circle", "square", "triangle-up"])),
-    ).properties(width=WIDTH - 90, height=alt.Step(32))
-
-
-def recommendation_outcomes_chart(data: pd.DataFrame) -> alt.Chart:
-    order = st.STATUS_ORDER
-    return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("group:N", title=None),
-        x=alt.X("count:Q", title="Recommendations", stack="zero"),
-        color=alt.Color("status:N", title="Outcome", sort=order,
-                        scale=alt.Scale(domain=order, range=[GREEN, ORANGE, VERMILLION, GREY])),
-        order=alt.Order("status_order:Q"),
-    ).properties(width=WIDTH - 260, height=alt.Step(40))
-
-
-def vote_margins_chart(data: pd.DataFrame) -> alt.Chart:
-    base = alt.Chart(data).encode(
-        y=alt.Y("vote_label:N", title=None, sort=None),
-        x=alt.X("margin:Q", title="Margin (positive: for a firewall; negative: against)"),
-    )
-    bars = base.mark_bar().encode(color=alt.Color("result:N", title="Result",
-                                                  scale=alt.Scale(domain=["for the firewall", "against the firewall"],
-                                                                  range=[BLUE, VERMILLION])))
-    # Labels: beyond the end of a bar for the firewall; inside, in white, a bar against it (the axis labels sit left).
-    right = base.transform_filter("datum.margin >= 0").mark_text(align="left", dx=4, fontSize=12).encode(text="margin_label:N")
-    left = base.transform_filter("datum.margin < 0").mark_text(align="left", dx=6, fontSize=12, color="white",
-                                                              fontWeight="bold").encode(text="margin_label:N")
-    return (bars + right + left).properties(width=WIDTH - 200, height=alt.Step(48))
-
-
-# ------------------------------------------------------ data, words and titles
-
-def _referral_rates(tables, stats) -> Chart:
-    rates = st.referral_rates(tables["figures"], tables["referral_datasets"])
-    plotted = rates[rates["per_month"].notna()].copy()
-    plotted["dataset_label"] = plotted["label"] + " (" + plotted["area"] + ")"
-    plotted = plotted[["dataset_label", "counts", "area", "count", "period", "months", "per_month", "figure_id"]]
-    plotted["months"] = plotted["months"].astype(int)
-    plotted["count"] = plotted["count"].astype(int)
-    left_out = rates[rates["per_month"].isna()]
-    headline = plotted[plotted["figure_id"] == tables["referral_datasets"].set_index("id").loc[st.HEADLINE_DATASET, "figure_id"]].iloc[0]
-    da = plotted[plotted["counts"] == "domestic abuse victims"]
-    allc = plotted[plotted["counts"] == "victims of all crimes"]
-    description = (
-        f"Bar chart of {len(plotted)} published counts of police referrals to Immigration Enforcement, each divided by the "
-        f"months it covers. Counts of domestic abuse victims run at {da['per_month'].min():.1f} to {da['per_month'].max():.1f} "
-        f"a month; counts of victims of all crimes at {allc['per_month'].min():.1f} to {allc['per_month'].max():.1f} a month. "
-        f"The Commissioner's England and Wales figure is {headline['per_month']:.1f} a month ({headline['count']:,} over "
-        f"{headline['months']} months). The datasets cover different periods, areas and definitions, so the bars are not a trend."
-    )
-    note = ""
-    if len(left_out):
-        note = ("Not plotted, because their periods are given only in years: "
-                + "; ".join(f"{r['label']} ({r['counts']}, {r['area']}, {r['count']:,.0f}, {r['period']})" for _, r in left_out.iterrows())
-                + ".")
-    return Chart("referral-rates", "Published referral counts, per month", description, plotted,
-                 {"dataset_label": "Dataset", "counts": "Who is counted", "area": "Area", "count": "Referrals",
-                  "period": "Period", "months": "Months", "per_month": "Per month", "figure_id": "Figure"},
-                 tuple(plotted["figure_id"]), referral_rates_chart(plotted), note)
-
-
-def _short_period(figure: pd.Series) -> str:
-    return f"{st.month_label(figure['period_start'], abbreviated=True)}–{st.month_label(figure['period_end'], abbreviated=True)}"
-
-
-def _enforcement(tables, stats) -> Chart:
-    fig = tables["figures"].set_index("id")
-    total, actions = st.QUOTED_FIGURES["referrals_total"], st.QUOTED_FIGURES["enforcement_actions"]
-    papers = st.QUOTED_FIGURES["enforcement_papers_2020_percent"]
-    rows = [
-        {"document": f"Commissioner, {_short_period(fig.loc[actions])}",
-         "measure": "referrals that led to enforcement action (such as detention or removal)",
-         "percent": stats["enforcement_percent"].value,
-         "value_label": f"{stats['enforcement_actions'].display} of {stats['referrals_total'].display}",
-         "figure_id": f"{actions}; {total}"},
-        {"document": f"Home Office document, {_short_period(fig.loc[papers])}",
-         "measure": "domestic abuse victims referred who were served with enforcement papers",
-         "percent": float(fig.loc[papers, "value"]),
-         "value_label": f"about {fig.loc[papers, 'value']:.0f}%" + (f" (“{fig.loc[papers, 'wording'].split(' (')[0]}”)"
-                                                                    if fig.loc[papers, "wording"] else ""),
-         "figure_id": papers},
-    ]
-    data = pd.DataFrame(rows)
-    description = (
-        f"Two bars that measure different things. The Domestic Abuse Commissioner's Home Office data: "
-        f"{stats['enforcement_actions'].display} of {stats['referrals_total'].display} referrals "
-        f"({stats['referrals_period'].display}) led to enforcement action, {stats['enforcement_percent'].display}. "
-        f"A separate Home Office document covering {st.period_label(fig.loc[papers, 'period_start'], fig.loc[papers, 'period_end'])}: about "
-        f"{fig.loc[papers, 'value']:.0f}% of domestic abuse victims referred were served with enforcement papers. "
-        "Being served papers is not the same as detention or removal, and the periods differ; the sources do not reconcile the two."
-    )
-    return Chart("enforcement", "Enforcement after a referral: two documents, two measures", description, data,
-                 {"document": "Document and period", "measure": "What it measures", "percent": "Per cent",
-                  "value_label": "As reported", "figure_id": "Figures"},
-                 (actions, total, papers), enforcement_chart(data))
-
-
-SHORT_NAME_DROP = (" Constabulary", " Police Service", " Police")
-
-
-def _short_force_name(name: str) -> str:
-    for suffix in SHORT_NAME_DROP:
-        if name.endswith(suffix) and name != "British Transport Police":
-            return name[: -len(suffix)]
-    return "BTP" if name == "British Transport Police" else name
-
-
-def _forces_grid(tables, stats, columns: int = 4) -> Chart:
-    forces = tables["forces"].reset_index(drop=True)
-    data = pd.DataFrame({
-        "force": forces["name"], "short_name": forces["name"].map(_short_force_name), "country": forces["country"],
-        "ons_code": forces["ons_code"], "row": forces.index // columns, "column": forces.index % columns,
-    })
-    counts = data["country"].value_counts()
-    sharing = st.QUOTED_FIGURES["forces_sharing"]
-    description = (
-        f"A grid of {len(data)} tiles, one for each police force: {counts.get('England', 0)} in England, "
-        f"{counts.get('Wales', 0)} in Wales and British Transport Police. The Domestic Abuse Commissioner reports that "
-        f"{stats['forces_sharing'].display} forces, every one of them, shared information about domestic abuse victims "
-        f"with Immigration Enforcement from {stats['referrals_period'].display}. No public figure says how many "
-        "referrals each force made."
-    )
-    return Chart("forces", f"All {stats['forces_sharing'].display} forces shared victims’ data", description, data,
-                 {"force": "Force", "country": "Country", "ons_code": "ONS code", "row": "Row", "column": "Column"},
-                 (sharing,), forces_grid_chart(data))
+def day(partial_date: str, end: bool = False) -> date:
+    """The first (or, with end, the day after the last) day of a date given to the year, month or day."""
+    parts = [int(p) for p in partial_date.split("-")]
+    if len(parts) == 3:
+        return date(*parts)
+    if len(parts) == 2:
+        year, month = parts
+        return date(year + month // 12, month % 12 + 1, 1) if end else date(year, month, 1)
+    return date(parts[0] + 1, 1, 1) if end else date(parts[0], 1, 1)
 
 
 def plot_date(partial_date: str) -> str:
     """Where to draw a date known only to the year (mid-year) or month (mid-month)."""
     return {0: f"{partial_date}-07-01", 1: f"{partial_date}-15"}.get(partial_date.count("-"), partial_date)
+
+
+@dataclass(frozen=True)
+class TimeScale:
+    start: date
+    end: date
+    low: float      # pixel of start
+    high: float     # pixel of end
+
+    def __call__(self, when: date) -> float:
+        return self.low + (when - self.start).days / (self.end - self.start).days * (self.high - self.low)
+
+    def years(self) -> range:
+        return range(self.start.year, self.end.year + (self.end > date(self.end.year, 1, 1)))
+
+
+def year_axis(canvas: Canvas, scale: TimeScale, top: float, bottom: float, labels_at: list[float]) -> None:
+    """Year gridlines from top to bottom, each year's label centred on its span, at each y in labels_at."""
+    for year in scale.years():
+        left, right = max(scale.start, date(year, 1, 1)), min(scale.end, date(year + 1, 1, 1))
+        if date(year, 1, 1) >= scale.start:
+            canvas.rule(scale(date(year, 1, 1)), top, scale(date(year, 1, 1)), bottom)
+        if scale(right) - scale(left) >= text_width(str(year)) + 2:
+            for y in labels_at:
+                canvas.text((scale(left) + scale(right)) / 2, y, str(year), color=MUTED, align="center")
+
+
+def window_rows(canvas: Canvas, scale: TimeScale, y: float, rows: list[dict], wide: bool) -> float:
+    """Labelled time windows, one per row: a bold lead (a count or a statement), a label and the period,
+    then a bar from the window's start to its end. A window known only to whole years is drawn dashed
+    and pale. y is the first baseline; returns the baseline below the rows."""
+    for row in rows:
+        size = row.get("lead_size", FONT)
+        lead_width = text_width(row["lead"], size, bold=True) + 8
+        label_width = text_width(row["label"]) + 10
+        if size == FONT and lead_width + label_width <= canvas.width:
+            canvas.text(0, y, row["lead"], bold=True)                    # "537  Domestic Abuse Commissioner"
+            canvas.text(lead_width, y, row["label"])
+            last, end = y, lead_width + label_width
+        else:
+            after = canvas.lines(0, y, wrap(row["lead"], canvas.width, size, bold=True), size=size, bold=True)
+            lines = wrap(row["label"], canvas.width)
+            canvas.lines(0, after, lines)
+            last, end = after + (len(lines) - 1) * LINE, text_width(lines[-1]) + 10
+        if wide and end + text_width(row["period"]) <= canvas.width:
+            canvas.text(end, last, row["period"], color=MUTED)
+        else:
+            last += LINE
+            canvas.text(0, last, row["period"], color=MUTED)
+        top = last + 8
+        canvas.rect(scale(row["start"]), top, scale(row["end"]), top + 12, row["color"],
+                    dashed=bool(row.get("years_only")), opacity=0.35 if row.get("years_only") else 1.0)
+        y = top + 12 + 14 + FONT
+    return y
+
+
+# ------------------------------------------------------------------- the charts
+
+@dataclass(frozen=True)
+class Chart:
+    name: str                   # also the neutral stem of its files: charts/<name>.svg, .png, .csv, .zip
+    title: str                  # headline: the chart's point, in words
+    description: str
+    data: pd.DataFrame          # exactly what is plotted; also the table and the CSV
+    columns: dict[str, str]     # data column -> table heading
+    figure_ids: tuple[str, ...]
+    drawings: dict[str, Drawing]   # layout ("narrow", "wide") -> drawing
+    note: str = ""
+    source_ids: tuple[str, ...] = ()   # sources named directly (when the chart rests on rows, not figures)
+
+
+def both_layouts(layout: Callable[[int, bool], tuple[Canvas, float]]) -> dict[str, Drawing]:
+    drawings = {}
+    for name, width in LAYOUTS.items():
+        canvas, height = layout(width, name == "wide")
+        drawings[name] = draw(canvas, height)
+    return drawings
+
+
+COUNT_ORDER = [("domestic abuse victims", "England and Wales"), ("domestic abuse victims", "UK"),
+               ("victims of all crimes", "UK")]
+
+
+def _counts(tables, stats) -> Chart:
+    figures = tables["figures"].set_index("id")
+    datasets = tables["referral_datasets"]
+    rows = []
+    for _, d in datasets.iterrows():
+        figure = figures.loc[d["figure_id"]]
+        years_only = not st.has_month_precision(figure["period_start"], figure["period_end"])
+        rows.append({
+            "dataset": d["label"], "counts": d["counts"], "area": d["area"], "count": int(figure["value"]),
+            "period_start": figure["period_start"], "period_end": figure["period_end"],
+            "period": (f"{figure['period_start']} to {figure['period_end']} (whole years only)" if years_only
+                       else st.period_label(figure["period_start"], figure["period_end"])),
+            "figure_id": d["figure_id"], "source_id": figure["source_id"],
+        })
+    data = pd.DataFrame(rows)
+    groups = [key for key in COUNT_ORDER if ((data["counts"] == key[0]) & (data["area"] == key[1])).any()]
+    groups += [key for key in data[["counts", "area"]].drop_duplicates().itertuples(index=False, name=None) if key not in groups]
+    colours = {"domestic abuse victims": VERMILLION, "victims of all crimes": BLUE}
+    start = min(day(p) for p in data["period_start"])
+    end = max(day(p, end=True) for p in data["period_end"])
+    start, end = date(start.year, 1, 1), date(end.year, 7 if end.month <= 7 else 12, 1)
+
+    def layout(width: int, wide: bool):
+        canvas = Canvas(width)
+        scale = TimeScale(start, end, 1, width - 1)
+        y = FONT + 20
+        for counts, area in groups:
+            y += 4
+            y = canvas.lines(0, y, wrap(f"{counts[0].upper()}{counts[1:]}, {area}", width, 14, bold=True), size=14,
+                             bold=True, color=colours.get(counts, INK)) + 2
+            members = data[(data["counts"] == counts) & (data["area"] == area)].sort_values("period_start")
+            y = window_rows(canvas, scale, y, [{
+                "lead": f"{st.format_number(r['count'])}", "label": r["dataset"], "period": r["period"],
+                "start": day(r["period_start"]), "end": day(r["period_end"], end=True),
+                "years_only": "whole years" in r["period"], "color": colours.get(counts, GREY)}
+                for _, r in members.iterrows()], wide)
+        bottom = y - FONT - 4
+        year_axis(canvas, scale, 4, bottom, [FONT, bottom + FONT + 4])
+        return canvas, bottom + FONT + 8
+
+    described = "; ".join(f"{r.dataset}: {st.format_number(r.count)} {r.counts}, {r.area}, {r.period}" for r in data.itertuples())
+    description = (
+        f"{len(data)} published counts of police referrals to Immigration Enforcement, each drawn as the window of time "
+        f"it covers on one time axis, grouped by who is counted and where: {described}. The windows overlap but differ, "
+        "and so do the definitions and areas, so the counts are not a series and cannot show a trend.")
+    return Chart("counts", "Each published count covers a different window, area and definition", description,
+                 data.drop(columns=["source_id"]),
+                 {"dataset": "Dataset", "counts": "Who is counted", "area": "Area", "count": "Referrals",
+                  "period_start": "From", "period_end": "To", "period": "Period", "figure_id": "Figure"},
+                 tuple(data["figure_id"]), both_layouts(layout))
+
+
+def _outcomes(tables, stats) -> Chart:
+    fig = tables["figures"].set_index("id")
+    total, actions = st.QUOTED_FIGURES["referrals_total"], st.QUOTED_FIGURES["enforcement_actions"]
+    papers = st.QUOTED_FIGURES["enforcement_papers_2020_percent"]
+    wording = (fig.loc[papers, "wording"] or f"{fig.loc[papers, 'value']:.0f}%").split(" (")[0]
+    rows = [
+        {"statement": f"{stats['enforcement_actions'].display} of {stats['referrals_total'].display} referrals "
+                      "led to enforcement action",
+         "measure": "referrals that led to enforcement action, such as detention or removal",
+         "document": "The Domestic Abuse Commissioner’s Home Office data", "value": stats["enforcement_actions"].value,
+         "out_of": stats["referrals_total"].value,
+         "period_start": fig.loc[actions, "period_start"], "period_end": fig.loc[actions, "period_end"],
+         "figure_id": f"{actions}; {total}"},
+        {"statement": f"{wording[0].upper()}{wording[1:]} of domestic abuse victims referred were served enforcement papers",
+         "measure": "domestic abuse victims referred who were served enforcement papers (the source’s wording)",
+         "document": "A Home Office document, reported by The Detail and the Guardian",
+         "value": float(fig.loc[papers, "value"]), "out_of": None,
+         "period_start": fig.loc[papers, "period_start"], "period_end": fig.loc[papers, "period_end"],
+         "figure_id": papers},
+    ]
+    data = pd.DataFrame(rows)
+    data["period"] = [st.period_label(r.period_start, r.period_end) for r in data.itertuples()]
+    start = date(day(data["period_start"].min()).year, 1, 1)
+    end_day = max(day(p, end=True) for p in data["period_end"])
+    end = date(end_day.year, 7 if end_day.month <= 7 else 12, 1)
+
+    def layout(width: int, wide: bool):
+        canvas = Canvas(width)
+        scale = TimeScale(start, end, 1, width - 1)
+        y = window_rows(canvas, scale, FONT + 24, [{
+            "lead": r.statement, "lead_size": 15, "label": r.document, "period": r.period,
+            "start": day(r.period_start), "end": day(r.period_end, end=True), "color": PURPLE}
+            for r in data.itertuples()], wide)
+        bottom = y - FONT - 4
+        year_axis(canvas, scale, 4, bottom, [FONT, bottom + FONT + 4])
+        y = canvas.lines(0, bottom + FONT + 4 + LINE + 6,
+                         wrap("Different documents, periods and measures: the two cannot be set side by side.", width),
+                         color=MUTED)
+        return canvas, y
+
+    description = (
+        "Two separate statements, each drawn with the period it covers on a time axis. "
+        f"The Domestic Abuse Commissioner's Home Office data: {rows[0]['statement']} ({data['period'][0]}). "
+        f"A separate Home Office document: {rows[1]['statement'].lower()} ({data['period'][1]}). "
+        "Being served papers is not the same as detention or removal, and the periods differ; the sources do not reconcile the two.")
+    return Chart("outcomes", "What followed a referral: two documents, two measures, two periods", description, data,
+                 {"statement": "Statement", "measure": "What it measures", "document": "Document",
+                  "period": "Period", "figure_id": "Figures"},
+                 (actions, total, papers), both_layouts(layout))
+
+
+# The events the timeline names in its drawing: event ID -> short label (the date comes from the data).
+KEY_EVENTS = {
+    "T-005": "Super-complaint lodged",
+    "T-010": "Inspectors: stop sharing victims’ data",
+    "T-011": "Lords back a firewall",
+    "T-019": "Home Office rejects a firewall",
+    "T-032": "Commissioner publishes the referral data",
+    "T-033": "Lords vote for a firewall again",
+    "T-034": "Act passed without a firewall",
+    "T-039": "Strategy: consent before sharing",
+}
+
+
+def _timeline_labels(data: pd.DataFrame) -> pd.DataFrame:
+    missing = set(KEY_EVENTS) - set(data["event_id"])
+    if missing:
+        raise ValueError(f"scripts/charts.py KEY_EVENTS names events that data/timeline.csv lacks: {sorted(missing)}")
+    key = data[data["event_id"].isin(KEY_EVENTS)].copy()
+    key["label"] = [f"{st.month_label(r.date[:7], abbreviated=True)}: {KEY_EVENTS[r.event_id]}" for r in key.itertuples()]
+    return key.sort_values("when")
+
+
+def spread(centres: list[float], heights: list[float], low: float, high: float, gap: float = 6) -> list[float]:
+    """Tops of boxes as near their centres as they can be without overlapping, within [low, high]."""
+    tops = [c - h / 2 for c, h in zip(centres, heights)]
+    for i in range(len(tops)):
+        tops[i] = max(tops[i], low if i == 0 else tops[i - 1] + heights[i - 1] + gap)
+    for i in reversed(range(len(tops))):
+        limit = high if i == len(tops) - 1 else tops[i + 1] - gap
+        tops[i] = min(tops[i], limit - heights[i])
+    return tops
+
+
+def stack_levels(anchors: list[float], widths: list[float], width: float) -> list[tuple[int, int, float, float]]:
+    """(side, level, left, right) for labels above (side 1) or below (side -1) a horizontal axis, one per
+    anchor x, each starting or ending at its anchor, in as few levels as possible: no two labels on a
+    level overlap, and no leader line (from the axis to its label) crosses another label.
+    A small exhaustive search: charts name a few events."""
+    def clashes(a, b):
+        (xa, la, ra, va, sa), (xb, lb, rb, vb, sb) = a, b
+        return sa == sb and ((va == vb and la < rb + 8 and lb < ra + 8)
+                             or (vb > va and la - 2 <= xb <= ra + 2) or (va > vb and lb - 2 <= xa <= rb + 2))
+
+    order = sorted(range(len(anchors)), key=lambda i: anchors[i])
+
+    def search(position, placed, levels):
+        if position == len(order):
+            return placed
+        i = order[position]
+        x, w = anchors[i], widths[i]
+        for level in range(levels):
+            for side in (1, -1):
+                for left, right in ((x, x + w), (x - w, x)):
+                    label = (x, left, right, level, side)
+                    if left >= 0 and right <= width and not any(clashes(label, other) for other in placed.values()):
+                        found = search(position + 1, {**placed, i: label}, levels)
+                        if found:
+                            return found
+        return None
+
+    for levels in range(1, len(anchors) + 1):
+        found = search(0, {}, levels)
+        if found:
+            return [(found[i][4], found[i][3], found[i][1], found[i][2]) for i in range(len(anchors))]
+    raise ValueError("timeline labels cannot be placed without a collision: shorten them or widen the chart")
 
 
 def _timeline(tables, stats) -> Chart:
@@ -218,75 +382,132 @@ def _timeline(tables, stats) -> Chart:
         "when": timeline["date"].map(plot_date), "date_precision": precision,
         "kind": timeline["kind"], "event": timeline["event"],
     })
-    by_kind = data["kind"].value_counts()
+    key = _timeline_labels(data)
+    data["labelled_as"] = data["event_id"].map(dict(zip(key["event_id"], key["label"]))).fillna("")
+    start = date(int(data["date"].min()[:4]), 1, 1)
+    end = date(int(data["date"].max()[:4]) + 1, 1, 1)
+    when = {r.event_id: date.fromisoformat(r.when) for r in data.itertuples()}
+
+    def vertical(width: int, wide: bool):
+        canvas = Canvas(width)
+        axis_x, label_x = 44, 62
+        height = 60 * (end.year - start.year) + 30
+        scale = TimeScale(start, end, 12, height - 12)
+        canvas.rule(axis_x, scale.low, axis_x, scale.high, GREY)
+        for year in range(start.year, end.year + 1):
+            y = scale(date(year, 1, 1))
+            canvas.rule(axis_x - 5, y, axis_x, y, GREY)
+            if year < end.year:
+                canvas.text(axis_x - 9, y, str(year), color=MUTED, align="right", baseline="middle")
+        for event_id, at in when.items():
+            if event_id not in KEY_EVENTS:
+                canvas.point(axis_x, scale(at), 30, GREY)
+        wrapped = [wrap(label, width - label_x) for label in key["label"]]
+        heights = [len(lines) * LINE for lines in wrapped]
+        centres = [scale(when[e]) for e in key["event_id"]]
+        tops = spread(centres, heights, 0, height)
+        for event_id, lines, top, h, centre in zip(key["event_id"], wrapped, tops, heights, centres):
+            canvas.rule(axis_x, centre, label_x - 4, top + h / 2, INK)
+            canvas.point(axis_x, centre, 70, BLUE)
+            canvas.lines(label_x, top + FONT, lines)
+        return canvas, height
+
+    def horizontal(width: int, wide: bool):
+        canvas = Canvas(width)
+        scale = TimeScale(start, end, 4, width - 4)
+        wrapped = [wrap(label, 180) for label in key["label"]]
+        anchors = [scale(when[e]) for e in key["event_id"]]
+        boxes = stack_levels(anchors, [max(text_width(line) for line in lines) + 6 for lines in wrapped], width)
+        pitch = max(len(lines) for lines in wrapped) * LINE + 12
+        above = max([level + 1 for side, level, _, _ in boxes if side == 1], default=0)
+        below = max([level + 1 for side, level, _, _ in boxes if side == -1], default=0)
+        base = above * pitch + 16
+        band = FONT + 14            # the year labels, just below the axis
+        for x, (side, level, left, right), lines in zip(anchors, boxes, wrapped):
+            right_aligned = right == x
+            text_x, align = (x - 4, "right") if right_aligned else (x + 4, "left")
+            if side == 1:
+                bottom = base - 14 - level * pitch
+                canvas.rule(x, base, x, bottom, INK)
+                canvas.lines(text_x, bottom - 4 - (len(lines) - 1) * LINE, lines, align=align)
+            else:
+                top = base + band + 10 + level * pitch
+                canvas.rule(x, base, x, top, INK)
+                canvas.lines(text_x, top + FONT, lines, align=align)
+        canvas.rule(scale.low, base, scale.high, base, GREY)
+        for event_id, at in when.items():
+            if event_id not in KEY_EVENTS:
+                canvas.point(scale(at), base, 30, GREY)
+        for event_id in key["event_id"]:
+            canvas.point(scale(when[event_id]), base, 70, BLUE)
+        for year in range(start.year, end.year + 1):
+            canvas.rule(scale(date(year, 1, 1)), base, scale(date(year, 1, 1)), base + 5, GREY)
+        year_axis(canvas, scale, base + 6, base + 6, [base + 6 + FONT + 2])
+        return canvas, base + band + 10 + below * pitch
+
+    def layout(width: int, wide: bool):
+        return horizontal(width, wide) if wide else vertical(width, wide)
+
     description = (
-        f"Dot plot of {len(data)} events from {stats['timeline_first_year'].display} to {stats['timeline_last_year'].display}, "
-        "one row per kind of event: " + ", ".join(f"{k} {by_kind.get(k, 0)}" for k in EVENT_KINDS)
-        + ". Circles are events dated to the day, squares to the month, triangles to the year only; "
-        "events known only to the month or year are drawn mid-month or mid-year."
-    )
-    return Chart("timeline", f"Events by kind, {stats['timeline_first_year'].display} onwards", description, data,
-                 {"event_id": "Event", "date": "Date", "date_certainty": "Date certainty", "kind": "Kind", "event": "What happened"},
-                 (), timeline_chart(data))
+        f"Timeline of the {len(data)} events in the evidence base from {stats['timeline_first_year'].display} to "
+        f"{stats['timeline_last_year'].display}, one mark each; {len(key)} key events are named: "
+        + "; ".join(key["label"]) + ". Events known only to the month or year are drawn mid-month or mid-year.")
+    return Chart("timeline", "From the first campaign to a consent rule: the key moments", description, data,
+                 {"event_id": "Event", "date": "Date", "date_certainty": "Date certainty", "kind": "Kind",
+                  "event": "What happened", "labelled_as": "Named in the chart as"},
+                 (), both_layouts(layout), source_ids=tuple(dict.fromkeys(timeline.set_index("id").loc[key["event_id"], "source_id"])))
 
 
-def _recommendation_outcomes(tables, stats) -> Chart:
+def _responses(tables, stats) -> Chart:
     order = st.STATUS_ORDER
+    colours = dict(zip(order, [GREEN, ORANGE, VERMILLION, GREY]))
     sbs = {"accepted": stats["sbs_accepted"].value, "partly accepted": stats["sbs_partly_accepted"].value,
            "not accepted": stats["sbs_not_accepted"].value}
     tracked = st.status_counts(tables["recommendations"])
-    rows = [{"group": "Safety Before Status (2021)", "status": s, "count": int(c)} for s, c in sbs.items()]
-    rows += [{"group": "Tracked on this site", "status": s, "count": c} for s, c in tracked.items() if c]
-    data = pd.DataFrame(rows)
-    data["status_order"] = data["status"].map(order.index)
+    groups = {f"Safety Before Status: the government’s response to its {sum(int(c) for c in sbs.values())} recommendations": sbs,
+              f"The {stats['recommendations_tracked'].display} recommendations tracked on this site": tracked}
+    data = pd.DataFrame([{"group": g, "status": s, "count": int(c)} for g, counts in groups.items() for s, c in counts.items()])
+    most = int(data["count"].max())
+
+    def layout(width: int, wide: bool):
+        canvas = Canvas(width)
+        label_w = text_width("partly accepted") + 10
+        unit = (width - label_w - 30) / most
+        y = FONT + 2
+        for group, counts in groups.items():
+            y = canvas.lines(0, y, wrap(group, width, 14, bold=True), size=14, bold=True) + 6
+            for status in order:
+                if status not in counts:
+                    continue
+                count = int(counts[status])
+                canvas.text(label_w - 8, y, status, align="right", baseline="middle")
+                if count:
+                    canvas.rect(label_w, y - 9, label_w + count * unit, y + 9, colours[status])
+                canvas.text(label_w + count * unit + 5, y, str(count), bold=True, baseline="middle")
+                y += 26
+            y += 14
+        return canvas, y - 20
+
     description = (
-        f"Two stacked bars. The government's response to the Commissioner's Safety Before Status report: "
+        f"Bars of recommendations by outcome. The government's response to the Commissioner's Safety Before Status report: "
         f"{sbs['accepted']} recommendations accepted, {sbs['partly accepted']} partly accepted and {sbs['not accepted']} not "
         f"accepted, the firewall among them. The {stats['recommendations_tracked'].display} recommendations tracked on this "
-        "site: " + ", ".join(f"{c} {s}" for s, c in tracked.items()) + "."
-    )
-    return Chart("recommendation-outcomes", "What became of the recommendations", description, data,
-                 {"group": "Recommendations", "status": "Outcome", "count": "Number", "status_order": "Order"},
+        "site: " + ", ".join(f"{c} {s}" for s, c in tracked.items()) + ".")
+    title = (f"The government accepted {sbs['accepted']} of the Commissioner’s {sum(int(c) for c in sbs.values())} "
+             "Safety Before Status recommendations in full")
+    return Chart("responses", title, description, data,
+                 {"group": "Recommendations", "status": "Outcome", "count": "Number"},
                  tuple(st.QUOTED_FIGURES[k] for k in ("sbs_accepted", "sbs_partly_accepted", "sbs_not_accepted")),
-                 recommendation_outcomes_chart(data))
-
-
-def _vote_margins(tables, stats) -> Chart:
-    margins = st.vote_margins(tables["votes"], tables["figures"])
-    data = pd.DataFrame({
-        "vote_label": [f"{r.house}, {st.month_label(r.date)}" + ("" if r.date_certainty == "exact" else f" ({r.date_certainty})")
-                       for r in margins.itertuples()],
-        "date": margins["date"], "question": margins["question"], "result": margins["result"],
-        "votes_for": margins["votes_for"], "votes_against": margins["votes_against"], "margin": margins["margin"],
-        "margin_label": [f"{int(r.votes_for)} to {int(r.votes_against)}" if pd.notna(r.votes_for) and pd.notna(r.votes_against)
-                         else f"majority of {abs(r.margin)}"
-                         for r in margins.itertuples()],
-    })
-    missing = stats["votes_recorded"].value - len(data)
-    description = (
-        f"Bar chart of the {len(data)} parliamentary votes on a firewall whose numbers are recorded. "
-        + " ".join(f"{r.vote_label}: {r.margin_label}, {r.result}." for r in data.itertuples())
-        + f" {missing} other votes in the record have no published numbers in the evidence base."
-    )
-    return Chart("votes", "Votes on a firewall with recorded numbers", description, data,
-                 {"vote_label": "Vote", "date": "Date", "question": "Question", "result": "Result",
-                  "votes_for": "For", "votes_against": "Against", "margin": "Margin"},
-                 tuple(f for ids in margins["figure_ids"] for f in ids), vote_margins_chart(data))
+                 both_layouts(layout))
 
 
 CHART_BUILDERS: dict[str, Callable] = {
-    "referral-rates": _referral_rates,
-    "enforcement": _enforcement,
-    "forces": _forces_grid,
+    "counts": _counts,
+    "outcomes": _outcomes,
     "timeline": _timeline,
-    "recommendation-outcomes": _recommendation_outcomes,
-    "votes": _vote_margins,
+    "responses": _responses,
 }
 
 
 def build_charts(tables, stats) -> dict[str, Chart]:
-    charts = {}
-    for name, builder in CHART_BUILDERS.items():
-        chart = builder(tables, stats)
-        charts[name] = replace(chart, chart=_finish(chart.chart, chart.title))
-    return charts
+    return {name: builder(tables, stats) for name, builder in CHART_BUILDERS.items()}

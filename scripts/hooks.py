@@ -30,7 +30,7 @@ from mkdocs.structure.files import File  # noqa: E402
 
 from scripts.cite import Citable, bibtex, citation_html, ris  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
-from scripts.tokens import UnknownNames, insert_html, substitute  # noqa: E402
+from scripts.tokens import TOKEN, UnknownNames, insert_html, substitute  # noqa: E402
 
 DATA_DIR = ROOT / "data"
 CACHE_DIR = ROOT / ".cache"
@@ -202,19 +202,36 @@ def _git_commit() -> str:
 
 # -------------------------------------------------------------------------- files
 
-def _generated_files(config) -> list[tuple[str, bytes]]:
+def _generated_files(config, chart_pages: dict[str, str]) -> list[tuple[str, bytes]]:
     import vl_convert
 
-    from scripts.render import chart_csv, chart_svg
-    files = [(SOCIAL_CARD, vl_convert.svg_to_png(social_card_svg(config.site_name), scale=1))]
-    for chart in _pipeline().results()[2].values():
-        files.append((f"charts/{chart.name}.svg", chart_svg(chart).encode()))
-        files.append((f"charts/{chart.name}.csv", chart_csv(chart).encode()))
-    return files
+    from scripts.chart_files import Provenance, all_chart_files
+    from scripts.render import chart_csv, chart_source_ids, sources_text
+    tables, _, charts = _pipeline().results()
+    licence = _state["package"]["licenses"][0]
+    charts_with_provenance = [(chart, Provenance(
+        title=chart.title, sources=sources_text(chart_source_ids(chart, tables["figures"]), tables["sources"]),
+        address=f"{pinned_url(config, chart_pages.get(chart.name, ''))}#chart-{chart.name}",
+        site_name=config.site_name, site_version=config.extra["site_version"],
+        data_version=config.extra["data_version"], published=str(config.extra["published"]),
+        licence=licence["name"].replace("-", " "), licence_url=licence["path"]), chart_csv(chart))
+        for chart in charts.values()]
+    return [(SOCIAL_CARD, vl_convert.svg_to_png(social_card_svg(config.site_name), scale=1))] + all_chart_files(charts_with_provenance)
+
+
+def chart_pages(config) -> dict[str, str]:
+    """The page that shows each chart (the first, if several do), from the pages' `{{ chart: name }}`."""
+    pages: dict[str, str] = {}
+    for source in sorted(Path(config.docs_dir).glob("*.md")):
+        for kind, name in TOKEN.findall(source.read_text(encoding="utf-8")):
+            if kind == "chart":
+                pages.setdefault(name, "" if source.stem == "index" else f"{source.stem}/")
+    return pages
 
 
 def on_files(files, config):
-    for path, content in _pipeline().get("files", lambda: _generated_files(config)):
+    pages = chart_pages(config)   # part of the key: a chart's address names its page
+    for path, content in _pipeline().get(("files", tuple(sorted(pages.items()))), lambda: _generated_files(config, pages)):
         files.append(File.generated(config, path, content=content))
     if config.extra["pdf"]:
         files.append(File.generated(config, "downloads/safe-to-report.pdf", content=Path(os.environ["PDF_FILE"]).read_bytes()))
@@ -312,7 +329,7 @@ def _strip_notebook(content: str) -> str:
         del wrapper["tabindex"]
     # jupytext gives cells random ids on every read; number them so two builds are identical.
     for number, cell in enumerate(document.select('[id^="cell-id="]'), start=1):
-        cell["id"] = f"cell-{number}"
+        cell["id"] = f"notebook-cell-{number}"   # not "cell-N": mkdocs-jupyter gives its copy buttons those ids
     return str(document)
 
 

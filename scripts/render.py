@@ -6,19 +6,12 @@ relative to `root`, the path from the current page back to the site root.
 """
 from __future__ import annotations
 
-import hashlib
 import html
-import json
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
-import vl_convert
-
 from scripts.charts import Chart
 from scripts.fragments import fragment
 from scripts.stats import Statistic, format_number, month_label
@@ -100,57 +93,30 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
 
 # ---------------------------------------------------------------------- charts
 
-CHART_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "charts"
-
-
-def _svg_from_spec(spec_json: str) -> str:
-    """A given vl-convert version draws a given spec the same way every time, so a drawing is cached
-    under the hash of both, and written whole or not at all."""
-    key = hashlib.sha256(f"{vl_convert.__version__}\n{spec_json}".encode()).hexdigest()
-    cached = CHART_CACHE / f"{key}.svg"
-    if cached.exists():
-        return cached.read_text(encoding="utf-8")
-    svg = vl_convert.vegalite_to_svg(json.loads(spec_json))
-    CHART_CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=CHART_CACHE, delete=False) as partial:
-        partial.write(svg)
-    os.replace(partial.name, cached)
-    return svg
-
-
-def chart_svg(chart: Chart) -> str:
-    """The static chart, with a role, title and description for screen readers."""
-    svg = _svg_from_spec(json.dumps(chart.chart.to_dict(), sort_keys=True))
-    label = f"{chart.name}-title {chart.name}-desc"
-    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{label}" ', 1)
-    head_end = svg.index(">", svg.index("<svg")) + 1
-    return (svg[:head_end] + f'<title id="{chart.name}-title">{e(chart.title)}</title>'
-            f'<desc id="{chart.name}-desc">{e(chart.description)}</desc>' + svg[head_end:])
-
-
 def chart_csv(chart: Chart) -> str:
     return chart.data.to_csv(index=False, lineterminator="\n")
 
 
+def chart_source_ids(chart: Chart, figures: pd.DataFrame) -> list[str]:
+    """The sources a chart rests on: those of its figures, then any it names directly, each once."""
+    from_figures = list(figures.set_index("id").loc[list(chart.figure_ids), "source_id"]) if chart.figure_ids else []
+    return list(dict.fromkeys(from_figures + list(chart.source_ids)))
+
+
+def sources_text(source_ids, sources: pd.DataFrame) -> str:
+    """The sources as plain text, for downloads: "Publisher (year); ..."."""
+    by_id = sources.set_index("id", drop=False)
+    return "; ".join(f'{by_id.loc[s, "publisher"]} ({by_id.loc[s, "published"][:4] or "n.d."})' for s in dict.fromkeys(source_ids))
+
+
 def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, links: PageLinks) -> str:
-    root = links.root
-    source_ids = figures.set_index("id").loc[list(chart.figure_ids), "source_id"] if chart.figure_ids else []
-    source_html = sources_line(source_ids, sources, root) if len(source_ids) else "this site’s timeline (each event’s source is in the table)"
-    note = f'<p class="chart-note">{e(chart.note)}</p>' if chart.note else ""
-    table_columns = {c: label for c, label in chart.columns.items()}
-    return (
-        f'<figure class="chart" id="chart-{chart.name}">'
-        f'<img src="{root}charts/{chart.name}.svg" alt="{e(chart.title)}" aria-describedby="chart-{chart.name}-desc" loading="lazy">'
-        f'<figcaption><p class="chart-title"><a href="#chart-{chart.name}">Chart: {e(chart.title)}</a></p>'
-        f'<p id="chart-{chart.name}-desc">{e(chart.description)}</p>{note}'
-        f'<p class="chart-source">Source: {source_html}.</p>'
-        f'<p class="chart-downloads"><a href="{root}charts/{chart.name}.csv" download>Download the plotted data (CSV)</a> · '
-        f'<a href="{root}charts/{chart.name}.svg" download>Download the chart (SVG)</a></p></figcaption>'
-        f'{links.cite("chart-" + chart.name, "Chart: " + chart.title)}'
-        f'<details class="chart-data"><summary>Data table for this chart</summary>'
-        f'{table_html(chart.data, table_columns, "Data for the chart: " + chart.title)}</details>'
-        "</figure>"
-    )
+    from scripts.charts import PHONE_MAX_WIDTH
+    return fragment(
+        "chart.html", chart=chart, root=links.root, phone_max_width=PHONE_MAX_WIDTH,
+        narrow=chart.drawings["narrow"], wide=chart.drawings["wide"],
+        sources=sources_line(chart_source_ids(chart, figures), sources, links.root),
+        cite=links.cite("chart-" + chart.name, "Chart: " + chart.title),
+        table=table_html(chart.data, chart.columns, "Data for the chart: " + chart.title))
 
 
 # ---------------------------------------------------------------------- blocks
@@ -298,6 +264,12 @@ def contact_block(tables, stats, links: PageLinks) -> str:
     return fragment("contact.html", publisher=links.publisher, contact=links.contact)
 
 
+def forces_block(tables, stats, links: PageLinks) -> str:
+    forces = tables["forces"]
+    by_country = {country: list(group["name"]) for country, group in forces.groupby("country", sort=False)}
+    return fragment("forces.html", total=len(forces), by_country=by_country)
+
+
 def referral_datasets_block(tables, stats, links: PageLinks) -> str:
     from scripts.stats import referral_rates
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
@@ -366,6 +338,7 @@ BLOCKS = {
     "helplines": helplines_block,
     "emergency": emergency_block,
     "contact": contact_block,
+    "forces": forces_block,
     "referral_datasets": referral_datasets_block,
     "schema": schema_block,
     "changes": changes_block,

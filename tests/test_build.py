@@ -56,24 +56,31 @@ def test_every_statistic_link_has_an_entry_on_methods(built_site):
     assert used <= entries
 
 
-def test_every_chart_has_svg_with_title_and_description_table_source_and_csv(built_site, charts):
+def test_every_chart_has_drawings_with_title_and_description_table_source_and_downloads(built_site, charts):
     site = built_site["dir"]
     html_pages = {page: soup(page) for page in pages(site)}
     for chart in charts.values():
-        svg = ET.parse(site / "charts" / f"{chart.name}.svg").getroot()
-        assert svg.get("role") == "img"
-        assert svg.find(f"{SVG}title").text == chart.title
-        assert len(svg.find(f"{SVG}desc").text) > 40
+        for layout in ("narrow", "wide"):
+            svg = ET.parse(site / "charts" / f"{chart.name}-{layout}.svg").getroot()
+            assert svg.get("role") == "img"
+            assert svg.find(f"{SVG}title").text == chart.title
+            assert len(svg.find(f"{SVG}desc").text) > 40
         assert (site / "charts" / f"{chart.name}.csv").read_text(encoding="utf-8") == chart_csv(chart)
         figures = [f for document in html_pages.values() for f in document.select(f"figure#chart-{chart.name}")]
         assert figures, f"chart {chart.name} is on no page"
         figure = figures[0]
-        assert figure.find("img")["src"].endswith(f"charts/{chart.name}.svg")
+        # One title, as the figure's caption above the drawing; the drawing swaps for phones without JavaScript.
+        assert figure.find(recursive=False).name == "figcaption" and figure.figcaption.get_text(strip=True) == chart.title
+        assert figure.select_one("picture > source[media]")["srcset"].endswith(f"charts/{chart.name}-narrow.svg")
+        assert figure.find("img")["src"].endswith(f"charts/{chart.name}-wide.svg")
         assert figure.find("img")["alt"] == chart.title
         table = figure.find("table")
         assert table.find("caption") and len(table.select("tbody tr")) == len(chart.data)
         assert "Source:" in figure.get_text()
-        assert figure.find("a", href=re.compile(rf"charts/{chart.name}\.csv$"))
+        assert not re.search(r"\b[FST]-\d{3}\b", figure.select_one(".chart-source").get_text())   # publishers, not record IDs
+        for download in ("csv", "svg", "png", "zip"):
+            assert figure.find("a", href=re.compile(rf"charts/{chart.name}\.{download}$"), download=True), download
+            assert (site / "charts" / f"{chart.name}.{download}").stat().st_size > 100
 
 
 ASSET_ATTRIBUTES = [("script", "src"), ("link", "href"), ("img", "src"), ("source", "src"), ("iframe", "src"),
@@ -134,8 +141,9 @@ def test_changing_a_figure_in_data_changes_every_page_and_chart(tmp_path):
     assert entry.find_all("td")[1].get_text() == "601"
     per_month = {link.get_text() for page in pages(site) for link in soup(page).select('a.stat[href$="#stat-referrals_per_month"]')}
     assert per_month == {"16.7"}                                  # 601 / 36
-    assert "0 of 601" in (site / "charts" / "enforcement.svg").read_text(encoding="utf-8")
-    assert "601" in (site / "charts" / "referral-rates.csv").read_text(encoding="utf-8")
+    assert "0 of 601" in (site / "charts" / "outcomes-wide.svg").read_text(encoding="utf-8")
+    assert "0 of 601" in (site / "charts" / "outcomes.svg").read_text(encoding="utf-8")    # the download too
+    assert "601" in (site / "charts" / "counts.csv").read_text(encoding="utf-8")
     assert "601" in soup(site / "analysis" / "index.html").get_text()
 
 

@@ -37,4 +37,4 @@ def test_a_data_change_reaches_the_notebook_through_a_warm_cache(tmp_path):
     assert result.returncode == 0, result.stderr
     notebook = BeautifulSoup((tmp_path / "after" / "analysis" / "index.html").read_text(encoding="utf-8"), "html.parser").get_text()
     assert "640" in notebook
-    assert "640" in (tmp_path / "after" / "charts" / "enforcement.svg").read_text(encoding="utf-8")
+    assert "640" in (tmp_path / "after" / "charts" / "outcomes-narrow.svg").read_text(encoding="utf-8")

@@ -1,0 +1,214 @@
+"""Charts: each drawn twice (phone, wide) with labels placed so none collide or leave the drawing, and
+downloads (SVG, PNG, CSV, ZIP) that carry their title, sources, address, versions, date and licence,
+reference no other host and have neutral names."""
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scripts.chart_files import LATIN_1, page_svg
+from scripts.charts import KEY_EVENTS, LAYOUTS, build_charts, spread, stack_levels
+from scripts.load import load
+from scripts.render import chart_csv
+from scripts.stats import compute_statistics
+from tests.conftest import require_chromium
+
+require_chromium()
+
+
+@pytest.fixture(scope="module")
+def charts():
+    tables = load()
+    return build_charts(tables, compute_statistics(tables))
+
+
+# ----------------------------------------------------------------------- layout, pure functions
+
+def test_spread_moves_boxes_apart_only_as_far_as_needed():
+    # Boxes 20 high centred at 100, 105 and 300: the second is pushed below the first (with a gap of 6).
+    assert spread([100, 105, 300], [20, 20, 20], 0, 400) == [90, 116, 290]
+    # Near the bottom edge they are pushed back up, in order.
+    assert spread([390, 395], [20, 20], 0, 400) == [354, 380]
+
+
+def test_stack_levels_never_lets_a_leader_cross_a_label():
+    # Two labels 100 wide, anchored 10 px apart: they cannot share a level on one side.
+    placed = stack_levels([100, 110], [100, 100], 640)
+    assert placed[0][:2] != placed[1][:2]
+    # Far apart, both sit on the first level above the axis.
+    assert [p[:2] for p in stack_levels([50, 400], [100, 100], 640)] == [(1, 0), (1, 0)]
+    # Near the right edge a label ends at its anchor instead of starting there.
+    assert stack_levels([600], [100], 640) == [(1, 0, 500, 600)]
+
+
+def test_every_chart_has_a_narrow_and_a_wide_drawing_of_the_planned_widths(charts):
+    for chart in charts.values():
+        assert {name: d.width for name, d in chart.drawings.items()} == LAYOUTS, chart.name
+        assert all(d.height > 100 for d in chart.drawings.values()), chart.name
+
+
+def svg_text(svg: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>.*?</text>", svg, re.S))
+
+
+def test_the_timeline_names_at_least_five_key_events_in_each_drawing(charts):
+    timeline = charts["timeline"]
+    labels = [label for label in timeline.data["labelled_as"] if label]
+    assert len(labels) >= 5
+    for layout in LAYOUTS:
+        text = svg_text(page_svg(timeline, layout))
+        named = [label for label in labels if label in html.unescape(text)]
+        assert len(named) == len(KEY_EVENTS) >= 5, (layout, named)
+
+
+# ----------------------------------------------------------------------- drawn in Chromium
+
+
+def text_boxes(browser, svg: str) -> dict:
+    page = browser.new_page()
+    page.set_content(f"<!doctype html><body style='margin:0'>{svg}</body>")
+    result = page.evaluate("""() => {
+        const svg = document.querySelector('svg'), frame = svg.getBoundingClientRect();
+        return {width: frame.width, height: frame.height,
+                texts: [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+                  const r = t.getBoundingClientRect();
+                  return {text: t.textContent, left: r.left - frame.left, right: r.right - frame.left,
+                          top: r.top - frame.top, bottom: r.bottom - frame.top,
+                          size: parseFloat(getComputedStyle(t).fontSize)};
+                })};
+    }""")
+    page.close()
+    return result
+
+
+def test_no_label_overlaps_another_or_leaves_its_drawing(browser, charts):
+    problems = []
+    for chart in charts.values():
+        for layout in LAYOUTS:
+            drawn = text_boxes(browser, page_svg(chart, layout))
+            texts = drawn["texts"]
+            for t in texts:
+                if t["left"] < -0.5 or t["right"] > drawn["width"] + 0.5 or t["top"] < -0.5 or t["bottom"] > drawn["height"] + 0.5:
+                    problems.append(f"{chart.name} {layout}: {t['text']!r} leaves the drawing")
+                if t["size"] < 13:
+                    problems.append(f"{chart.name} {layout}: {t['text']!r} is drawn at {t['size']} px")
+            for i, a in enumerate(texts):
+                for b in texts[i + 1:]:
+                    # Text boxes include the font's line gap: ignore overlaps of under 3 px vertically.
+                    if a["left"] < b["right"] and b["left"] < a["right"] and \
+                            min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 3:
+                        problems.append(f"{chart.name} {layout}: {a['text']!r} overlaps {b['text']!r}")
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------- the built site
+
+def drawings_shown(browser, served_site, width: int, javascript: bool) -> list[dict]:
+    """Each chart on each page as the reader sees it: which drawing, and the smallest text as rendered
+    (its font size times the drawing's rendered width over its own width)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    page = context.new_page()
+    shown = []
+    for path in ("findings/", "recommendations/", "timeline/"):
+        page.goto(served_site["url"] + path, wait_until="networkidle")
+        for figure in page.locator("figure.chart").all():
+            image = figure.locator("img")
+            image.scroll_into_view_if_needed()
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+            seen = image.evaluate("img => ({src: img.currentSrc, width: img.getBoundingClientRect().width})")
+            svg = (Path(served_site["dir"]) / re.sub(r"^https?://[^/]+/", "", seen["src"])).read_text(encoding="utf-8")
+            own_width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+            smallest = min(float(size) for size in re.findall(r'font-size="([\d.]+)', svg))
+            shown.append({"chart": figure.get_attribute("id"), "drawing": seen["src"].rsplit("/", 1)[1],
+                          "smallest_text": round(smallest * seen["width"] / own_width, 2)})
+    context.close()
+    return shown
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without JavaScript"])
+@pytest.mark.parametrize("width, layout", [(375, "narrow"), (1280, "wide")])
+def test_each_screen_gets_its_drawing_and_no_text_renders_below_12_px(browser, served_site, charts, width, layout,
+                                                                       javascript, record_property):
+    shown = drawings_shown(browser, served_site, width, javascript)
+    record_property(f"smallest_text_px_{width}", json.dumps({s["chart"]: s["smallest_text"] for s in shown}))
+    assert {s["chart"] for s in shown} == {f"chart-{name}" for name in charts}
+    assert all(s["drawing"] == s["chart"].removeprefix("chart-") + f"-{layout}.svg" for s in shown), shown
+    assert all(s["smallest_text"] >= 12 for s in shown), shown
+
+
+def png_text(png: bytes) -> dict[str, str]:
+    chunks, position = {}, 8
+    while position < len(png):
+        length, kind = struct.unpack(">I4s", png[position:position + 8])
+        if kind == b"tEXt":
+            keyword, value = png[position + 8:position + 8 + length].split(b"\0", 1)
+            chunks[keyword.decode("latin-1")] = value.decode("latin-1")
+        position += 12 + length
+    return chunks
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", png[16:24])
+
+
+EXTERNAL_REFERENCE = re.compile(r"""(?:href|src)\s*=\s*["'](?!#)|@import|url\(\s*['"]?(?!#)|<image\b|<style\b|@font-face""", re.I)
+
+
+def test_downloaded_images_carry_title_sources_address_versions_date_and_licence(built_site, charts):
+    charts_dir = built_site["dir"] / "charts"
+    for chart in charts.values():
+        svg = (charts_dir / f"{chart.name}.svg").read_text(encoding="utf-8")
+        drawn = svg_text(svg)
+        for expected in ("Source: ", f"{built_site['url']}", f"#chart-{chart.name}", "version dev",
+                         "data version 1.0.0", "published 25 November 2026", "Licence: CC BY 4.0"):
+            assert expected in drawn, (chart.name, expected)
+        assert chart.title.split(":")[0] in drawn
+        png = (charts_dir / f"{chart.name}.png").read_bytes()
+        text = png_text(png)
+        assert text["Title"] == chart.title.translate(LATIN_1)
+        assert text["URL"].endswith(f"#chart-{chart.name}") and text["Source"]
+        assert text["Copyright"].startswith("CC BY 4.0") and "version dev" in text["Comment"]
+        # The PNG is that SVG drawn (at twice its size): the provenance is drawn in the image too.
+        width, height = (int(v) for v in re.search(r'<svg[^>]* width="(\d+)" height="(\d+)"', svg).groups())
+        assert png_size(png) == (2 * width, 2 * height)
+
+
+def test_exported_images_reference_no_other_host(built_site):
+    for image in (built_site["dir"] / "charts").glob("*.svg"):
+        svg = image.read_text(encoding="utf-8")
+        assert not EXTERNAL_REFERENCE.search(svg), (image.name, EXTERNAL_REFERENCE.search(svg).group(0))
+
+
+def test_each_chart_zip_holds_its_csv_with_readme_and_metadata(built_site, charts):
+    for chart in charts.values():
+        archive = zipfile.ZipFile(io.BytesIO((built_site["dir"] / "charts" / f"{chart.name}.zip").read_bytes()))
+        names = sorted(archive.namelist())
+        assert names == sorted(f"{chart.name}/{n}" for n in (f"{chart.name}.csv", "README.txt", "metadata.json"))
+        csv = archive.read(f"{chart.name}/{chart.name}.csv").decode("utf-8")
+        assert csv == chart_csv(chart) == (built_site["dir"] / "charts" / f"{chart.name}.csv").read_text(encoding="utf-8")
+        readme = archive.read(f"{chart.name}/README.txt").decode("utf-8")
+        assert readme.startswith(chart.title) and "Licence: CC BY 4.0" in readme and f"#chart-{chart.name}" in readme
+        metadata = json.loads(archive.read(f"{chart.name}/metadata.json"))
+        assert metadata["site_version"] == "dev" and metadata["data_version"] == "1.0.0" and metadata["sources"]
+
+
+def test_no_chart_csv_cell_starts_with_what_a_spreadsheet_reads_as_a_formula(built_site):
+    for csv in (built_site["dir"] / "charts").glob("*.csv"):
+        for line in csv.read_text(encoding="utf-8").splitlines():
+            for cell in re.findall(r'(?:^|,)("(?:[^"]|"")*"|[^,]*)', line):
+                assert not cell.strip('"').startswith(("=", "+", "-", "@", "\t", "\r")), (csv.name, cell)
+
+
+TOPIC_WORDS = re.compile(r"abuse|immigra|referr|victim|domestic|police|enforce|deport|firewall", re.I)
+
+
+def test_chart_files_have_neutral_names(built_site):
+    names = [p.name for p in (built_site["dir"] / "charts").iterdir()]
+    assert names and not [n for n in names if TOPIC_WORDS.search(n)]
