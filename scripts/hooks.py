@@ -18,6 +18,7 @@ import subprocess
 import multiprocessing
 import sys
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -144,6 +145,22 @@ def on_config(config):
 def on_pre_build(config):
     _state["notebooks"] = _start_notebooks(config)        # first, so it overlaps with what follows
     _pipeline().get("validated", lambda: bool(_pipeline().results()))
+    _state["drawn"] = _start_drawing(config)
+
+
+def _start_drawing(config) -> Future:
+    """Drawing the charts and their downloads is slow and happens mostly outside Python's lock: start it
+    now, in a thread, so it overlaps with rendering the pages; on_post_build writes the files."""
+    pages = chart_pages(config)   # part of the key: a chart's address names its page
+    key = ("files", tuple(sorted(pages.items())))
+    if key in _pipeline().memo:
+        done: Future = Future()
+        done.set_result((key, _pipeline().memo[key]))
+        return done
+    pool = ThreadPoolExecutor(max_workers=1)
+    drawing = pool.submit(lambda: (key, _generated_files(config, pages)))
+    pool.shutdown(wait=False)   # the thread ends when the drawing does
+    return drawing
 
 
 def _key_notebook_cache_on(config, digest: str) -> None:
@@ -230,9 +247,6 @@ def chart_pages(config) -> dict[str, str]:
 
 
 def on_files(files, config):
-    pages = chart_pages(config)   # part of the key: a chart's address names its page
-    for path, content in _pipeline().get(("files", tuple(sorted(pages.items()))), lambda: _generated_files(config, pages)):
-        files.append(File.generated(config, path, content=content))
     if config.extra["pdf"]:
         files.append(File.generated(config, "downloads/safe-to-report.pdf", content=Path(os.environ["PDF_FILE"]).read_bytes()))
     for name in ["datapackage.json"] + [resource["path"] for resource in _state["package"]["resources"]]:
@@ -391,4 +405,10 @@ def content_security_policy(output: str) -> str:
 
 
 def on_post_build(config):
+    key, generated = _state.pop("drawn").result()
+    _pipeline().get(key, lambda: generated)
+    for path, content in generated:
+        target = Path(config.site_dir) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
     _pipeline().save()
