@@ -418,23 +418,20 @@ def key_numbers_block(tables, stats, links: PageLinks) -> str:
 
 
 def schema_block(tables, stats, links: PageLinks, package: dict | None = None) -> str:
-    root = links.root
-    parts = []
+    """The Data page's description of every table, from datapackage.json."""
+    resources = []
     for resource in package["resources"]:
-        fields = resource["schema"]["fields"]
-        frame = pd.DataFrame([{
+        schema = resource["schema"]
+        fields = pd.DataFrame([{
             "name": f["name"], "type": f["type"], "title": f.get("title", ""), "description": f.get("description", ""),
             "rules": "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in f.get("constraints", {}).items()),
-        } for f in fields])
-        keys = [f"primary key: {', '.join(resource['schema'].get('primaryKey', []))}"] + [
-            f"{', '.join(fk['fields'])} → {fk['reference']['resource']}" for fk in resource["schema"].get("foreignKeys", [])]
-        parts.append(
-            f'<h3 id="table-{resource["name"]}">{e(resource["title"])} (<code>{e(resource["path"])}</code>)</h3>'
-            f'<p>{e(resource["description"])} <a href="{root}downloads/{e(resource["path"])}" download>Download {e(resource["path"])}</a>. '
-            f'Keys: {e("; ".join(keys))}.</p>'
-            + table_html(frame, {"name": "Field", "type": "Type", "title": "Title", "description": "Description", "rules": "Rules"},
-                         f"Fields of {resource['path']}"))
-    return "".join(parts)
+        } for f in schema["fields"]])
+        keys = [f"primary key: {', '.join(schema.get('primaryKey', []))}"] + [
+            f"{', '.join(fk['fields'])} → {fk['reference']['resource']}" for fk in schema.get("foreignKeys", [])]
+        resources.append({"resource": resource, "keys": "; ".join(keys), "table": table_html(
+            fields, {"name": "Field", "type": "Type", "title": "Title", "description": "Description", "rules": "Rules"},
+            f"Fields of {resource['path']}")})
+    return fragment("schema.html", resources=resources, root=links.root)
 
 
 def changes_block(tables, stats, links: PageLinks, snapshots: list | None = None, current: dict | None = None) -> str:
