@@ -133,6 +133,7 @@ def on_config(config):
     digest = content_digest(DATA_DIR, ROOT / "scripts", ROOT / "requirements.txt")
     settings = "|".join(str(x) for x in (config.site_name, config.extra["site_version"], config.extra["base_url"],
                                           config.extra["published"], config.extra["publisher"], config.extra["contact"]))
+    _state.pop("first_published", None)   # read again on each build: `mkdocs serve` keeps this module loaded
     _state.update(package=package, pipeline=Pipeline(f"{digest}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
     _key_notebook_cache_on(config, digest)
     return config
@@ -264,10 +265,13 @@ def publication_line(page, config, full: bool) -> str:
     from scripts.render import date_text
     stats = _pipeline().results()[1]
     updated = str(config.extra["published"])
-    first_published = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
+    if "first_published" not in _state:
+        _state["first_published"] = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
+    first_published = _state["first_published"]
     return fragment("publication.html", full=full, publisher=config.extra["publisher"], root=page_root(page),
                     first_published=first_published, first_published_text=date_text(first_published),
                     updated=updated, updated_text=date_text(updated), evidence_up_to=stats["evidence_up_to"].display,
+                    referrals_end=stats["referrals_end"].display,
                     version=config.extra["site_version"], data_version=config.extra["data_version"])
 
 
@@ -351,8 +355,9 @@ def _strip_notebook(content: str) -> str:
 
 def on_page_content(content, page, config, files):
     generated = getattr(page, "generated_html", {})
-    content = insert_html(content, generated)
+    content = join_adjacent_markers(insert_html(content, generated))
     _fill_toc(page.toc, generated)
+    _add_generated_headings(page, generated)
     if "jp-Notebook" in content:
         content = _pipeline().get(("notebook", hashlib.sha256(content.encode()).hexdigest()),
                                   lambda: _strip_notebook(content))
@@ -360,6 +365,20 @@ def on_page_content(content, page, config, files):
     refs = list(getattr(page, "refs", {}))
     notes = _pipeline().get(("notes", page.url, tuple(refs)), lambda: _page_notes(refs, page)) if refs else ""
     return content + notes + page_citation(page, config)
+
+
+def join_adjacent_markers(content: str) -> str:
+    """Source markers side by side become one superscript, '1,2', as in a printed briefing."""
+    return content.replace('</sup><sup class="ref">', '<span class="ref-sep">,</span>')
+
+
+def _add_generated_headings(page, generated: dict[str, str]) -> None:
+    """Blocks that group a long list under their own headings (Every figure, Sources) stand last on their
+    page: add those headings to the page's contents, after the page's own."""
+    from mkdocs.structure.toc import AnchorLink
+    for fragment_html in generated.values():
+        for anchor, title in re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', fragment_html):
+            page.toc.items.append(AnchorLink(html.unescape(title), anchor, 2))
 
 
 def _ref_marker(record_id: str, number: int, page) -> str:

@@ -63,10 +63,17 @@ def shown_date(partial_date: str, certainty: str = "exact", note: str = "") -> D
     parts = partial_date.split("-")
     text = partial_date if len(parts) == 1 else month_label(partial_date) if len(parts) == 2 else \
         f"{int(parts[2])} {month_label(partial_date[:7])}"
-    # Notes often restate the date and its certainty ("2023-11-09 (inferred; page undated)"): keep the why.
-    why = note.replace(partial_date, "").strip(" ;,()")
-    why = "" if why.lower() in ("inferred", "approximate", "c.") else why.removeprefix("inferred; ").removeprefix("approximate; ")
-    return DateShown(partial_date, text, {"approximate": "c.", "inferred": "inferred"}.get(certainty, ""), why)
+    return DateShown(partial_date, text, {"approximate": "c.", "inferred": "inferred"}.get(certainty, ""),
+                     note if note_adds_something(note, partial_date) else "")
+
+
+def note_adds_something(note: str, partial_date: str) -> bool:
+    """A date note is shown verbatim, as recorded, unless it only restates the date and its certainty
+    ("2023-11-09 (inferred)", "c.2023-03", "undated"): rewording notes risks losing what they say."""
+    rest = note.replace(partial_date, "") if partial_date else note
+    for restatement in ("(inferred)", "(approx.)", "inferred", "approx.", "undated", "c."):
+        rest = rest.replace(restatement, "")
+    return bool(rest.strip(" ;,()"))
 
 
 def date_text(partial_date: str, certainty: str = "exact") -> str:
@@ -106,10 +113,6 @@ def source_link(source: pd.Series, root: str) -> str:
 def sources_line(source_ids, sources: pd.DataFrame, root: str) -> str:
     by_id = sources.set_index("id", drop=False)
     return "; ".join(source_link(by_id.loc[s], root) for s in dict.fromkeys(source_ids))
-
-
-def is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def cell_text(value) -> str:
@@ -204,10 +207,17 @@ FIGURE_GROUPS = [  # (heading, anchor, test on the figure's statement and unit),
 ]
 
 
+def mentions(text: str, words) -> bool:
+    """Whether the text has one of the words (or stems) at the start of a word: 'referr' matches 'referrals',
+    not 'preferred'; 'ons' matches 'ONS', not 'Conservative'."""
+    return any(re.search(rf"(?<![\w]){re.escape(word)}", text, re.I) for word in words)
+
+
 def figure_group(statement: str) -> tuple[str, str]:
-    text = statement.lower()
+    # "Immigration Enforcement" is the body, not an outcome: leave it out before looking for outcomes.
+    text = re.sub(r"immigration enforcement", "", statement, flags=re.I)
     for heading, anchor, words in FIGURE_GROUPS:
-        if any(word in text for word in words):
+        if mentions(text, words):
             return heading, anchor
     return "Surveys, research and other evidence", "other"
 
@@ -226,14 +236,16 @@ def figures_block(tables, stats, links: PageLinks) -> str:
                                             if (heading, anchor) in groups], root=root)
 
 
-SOURCE_KINDS = [  # (heading, anchor, words in the publisher's name), first match wins
-    ("Government, Parliament and public bodies", "official", ("home office", "gov", "parliament", "house of", "hansard",
-                                                              "commissioner", "hmicfrs", "hm inspectorate", "college of policing",
-                                                              "iopc", "police", "npcc", "legislation", "office", "committee", "ons")),
-    ("Charities, campaigns and lawyers", "civil-society", ("sisters", "lawrs", "latin american", "coalition", "liberty", "praxis",
-                                                          "solace", "jcwi", "joint council", "refuge", "women", "step up", "galop",
-                                                          "aid", "support", "trust", "network", "rights", "centre", "karma", "respect",
-                                                          "samaritans", "unseen", "salvation", "institute", "ncdv", "university")),
+SOURCE_KINDS = [  # (heading, anchor, words or stems starting a word in the publisher's name), first match wins
+    ("Government, Parliament and public bodies", "official", (
+        "home office", "gov", "parliament", "house of", "hansard", "commissioner", "hmicfrs", "hm inspectorate",
+        "college of policing", "iopc", "police", "policing", "npcc", "legislation", "committee", "ons", "council",
+        "mayor", "ministry", "department", "cabinet")),
+    ("Charities, campaigns, lawyers and researchers", "civil-society", (
+        "sisters", "lawrs", "latin american", "coalition", "liberty", "praxis", "solace", "jcwi", "joint council",
+        "refuge", "women", "step up", "galop", "aid", "support", "trust", "network", "rights", "centre", "karma",
+        "respect", "samaritans", "unseen", "salvation", "institute", "ncdv", "universit", "king’s college", "research",
+        "imkaan", "partners", "flex", "focus on labour", "status now", "city hearts", "accountability")),
 ]
 
 
@@ -241,21 +253,26 @@ def sources_block(tables, stats, links: PageLinks) -> str:
     groups: dict[tuple[str, str], list] = {}
     for _, s in tables["sources"].iterrows():
         publisher = s["publisher"].lower()
-        kind = next(((h, a) for h, a, words in SOURCE_KINDS if any(w in publisher for w in words)),
+        kind = next(((h, a) for h, a, words in SOURCE_KINDS if mentions(publisher, words)),
                     ("News and other publications", "news"))
         groups.setdefault(kind, []).append({"row": s, "date": shown_date(s["published"], s["published_certainty"], s["published_note"])})
     order = [(h, a) for h, a, _ in SOURCE_KINDS] + [("News and other publications", "news")]
     return fragment("sources.html", groups=[(h, a, groups[(h, a)]) for h, a in order if (h, a) in groups])
 
 
-def attribution(role: str, organisation: str) -> str:
-    """'Chief Executive, Southall Black Sisters'; the organisation is left out where the role already names it."""
-    core = organisation.removeprefix("Office of the ").removeprefix("The ")
-    return ", ".join(x for x in (role, "" if core and core.lower() in role.lower() else organisation) if x)
+def attribution(speaker: str, role: str, organisation: str) -> str:
+    """'Chief Executive, Southall Black Sisters': the role and organisation, each left out where the words
+    before it already say it ("Home Office spokesperson (unnamed)" needs neither "Spokesperson" nor "Home Office")."""
+    said = speaker.lower()
+    shown = [] if not role or role.lower() in said else [role]
+    core = organisation.removeprefix("Office of the ").removeprefix("The ").lower()
+    if organisation and core not in said and core not in role.lower():
+        shown.append(organisation)
+    return ", ".join(shown)
 
 
 def quote_view(q: pd.Series, sources: pd.DataFrame, links: PageLinks) -> dict:
-    return {"row": q, "attribution": attribution(q["role"], q["organisation"]),
+    return {"row": q, "attribution": attribution(q["speaker"], q["role"], q["organisation"]),
             "date": shown_date(q["date"], q["date_certainty"], q["date_note"]),
             "source": shown_source(sources.loc[q["source_id"]]), "cite": links.cite(q["id"], f"Quote from {q['speaker']}")}
 
@@ -311,7 +328,9 @@ def votes_block(tables, stats, links: PageLinks) -> str:
     return fragment("votes.html", rows=rows, root=links.root)
 
 
-PHONE = re.compile(r"(?P<text>text )?(?P<number>(?<!\d)(?:0(?:\s?\d){9,10}|999|116 123|61016)(?!\d))")
+# Any number a phone can dial: a UK number of 10 or 11 digits (spaces allowed, +44 or 0 first), or a short
+# code of 3, 5 or 6 digits (999, 101, 116 123, 61016). Two-digit codes (55, said during a 999 call) are not.
+PHONE = re.compile(r"(?P<text>text )?(?P<number>(?<![\d+])(?:(?:\+44|0)(?:\s?\d){9,10}|\d{3} \d{3}|\d{5,6}|\d{3})(?![\d]))")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WEB = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org\.uk|gov\.uk|co\.uk|wales|org|com)(?:/[\w/-]*)?")
 
@@ -428,7 +447,7 @@ def schema_block(tables, stats, links: PageLinks, package: dict | None = None) -
         } for f in schema["fields"]])
         keys = [f"primary key: {', '.join(schema.get('primaryKey', []))}"] + [
             f"{', '.join(fk['fields'])} → {fk['reference']['resource']}" for fk in schema.get("foreignKeys", [])]
-        resources.append({"resource": resource, "keys": "; ".join(keys), "table": table_html(
+        resources.append({"resource": resource, "key_text": "; ".join(keys), "table": table_html(
             fields, {"name": "Field", "type": "Type", "title": "Title", "description": "Description", "rules": "Rules"},
             f"Fields of {resource['path']}")})
     return fragment("schema.html", resources=resources, root=links.root)

@@ -309,9 +309,15 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
     add(Statistic("timeline_last_year", int(years.max()), str(years.max()), "Latest year in the timeline", "Latest date in timeline.csv.", ()))
     add(Statistic("quotes_count", len(tables["quotes"]), str(len(tables["quotes"])), "Quotes collected", "Rows in quotes.csv.", ()))
     evidence_end = latest_evidence(figures["period_end"], tables["sources"]["published"])
-    add(Statistic("evidence_up_to", evidence_end, month_label(evidence_end), "The latest period the evidence covers",
+    latest = figures[figures["period_end"] == evidence_end].iloc[0]
+    approximate = tables["sources"].set_index("id").loc[latest["source_id"], "published_certainty"] == "approximate"
+    add(Statistic("evidence_up_to", evidence_end, ("c. " if approximate else "") + month_label(evidence_end),
+                  "The latest period the evidence covers",
                   "The latest period end among the figures, leaving out ends after the newest source was published "
-                  "(those are targets, not evidence).", ()))
+                  "(those are targets, not evidence); marked c. where that figure's source is dated approximately.",
+                  (latest["id"],)))
+    add(Statistic("referrals_end", end, month_label(end), "The last month of the referral figures",
+                  f"The end of the period of figure {headline}.", (headline,)))
     add(Statistic("sources_count", len(tables["sources"]), str(len(tables["sources"])), "Source documents", "Rows in sources.csv.", ()))
     _check_what_pages_say(stats)
     return stats

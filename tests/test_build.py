@@ -191,3 +191,9 @@ def test_a_statistic_in_a_heading_without_its_own_anchor_fails_the_build(tmp_pat
 def test_a_source_marker_in_a_heading_fails_the_build(tmp_path):
     output = failed_build_output(tmp_path, "findings.md", lambda text: text + "\n## Referrals{{ ref: F-001 }} {#r}\n")
     assert "cannot stand in a heading" in output
+
+
+def test_no_page_shows_a_python_object(built_site):
+    for page in Path(built_site["dir"]).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "built-in method" not in text and " object at 0x" not in text, page
