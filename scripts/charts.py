@@ -24,7 +24,7 @@ INK, MUTED, GRID = "#1a1a1a", "#4a4a4a", "#dedede"
 FONT = 13          # the smallest text in any drawing (CSS px, as drawn; pages never shrink a drawing)
 LINE = 17          # the distance between lines of 13 px text
 CHAR_EM = 0.6      # a generous average character width (in em) for sans-serif: wrapping and collisions
-LAYOUTS = {"narrow": 330, "wide": 640}   # drawing widths in px; the page swaps them at PHONE_MAX_WIDTH
+LAYOUTS = {"narrow": 304, "wide": 640}   # px; narrow: text stays >= 12 px even in the 288 px column of a 320 px phone
 PHONE_MAX_WIDTH = 679                     # below this the content column is narrower than the wide drawing
 EVENT_KINDS = ["campaign", "research", "oversight", "policing", "government", "parliament"]   # timeline.kind
 
