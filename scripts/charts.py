@@ -17,16 +17,16 @@ import altair as alt
 import pandas as pd
 
 from scripts import stats as st
+from scripts.load import DataError
 
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
-BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#6b6b6b"
+BLUE, ORANGE, GREEN, VERMILLION, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#6b6b6b"
 INK, MUTED, GRID = "#1a1a1a", "#4a4a4a", "#dedede"
 FONT = 13          # the smallest text in any drawing (CSS px, as drawn; pages never shrink a drawing)
 LINE = 17          # the distance between lines of 13 px text
 CHAR_EM = 0.6      # a generous average character width (in em) for sans-serif: wrapping and collisions
 LAYOUTS = {"narrow": 304, "wide": 640}   # px; narrow: text stays >= 12 px even in the 288 px column of a 320 px phone
 PHONE_MAX_WIDTH = 679                     # below this the content column is narrower than the wide drawing
-EVENT_KINDS = ["campaign", "research", "oversight", "policing", "government", "parliament"]   # timeline.kind
 
 
 # ------------------------------------------------------------------ placed marks
@@ -323,7 +323,8 @@ KEY_EVENTS = {
 def _timeline_labels(data: pd.DataFrame) -> pd.DataFrame:
     missing = set(KEY_EVENTS) - set(data["event_id"])
     if missing:
-        raise ValueError(f"scripts/charts.py KEY_EVENTS names events that data/timeline.csv lacks: {sorted(missing)}")
+        raise DataError([f"data/timeline.csv: the timeline chart names events {', '.join(sorted(missing))} "
+                         "(KEY_EVENTS in scripts/charts.py), which the file does not have"])
     key = data[data["event_id"].isin(KEY_EVENTS)].copy()
     key["label"] = [f"{st.month_label(r.date[:7], abbreviated=True)}: {KEY_EVENTS[r.event_id]}" for r in key.itertuples()]
     return key.sort_values("when")
@@ -388,7 +389,7 @@ def _timeline(tables, stats) -> Chart:
     end = date(int(data["date"].max()[:4]) + 1, 1, 1)
     when = {r.event_id: date.fromisoformat(r.when) for r in data.itertuples()}
 
-    def vertical(width: int, wide: bool):
+    def vertical(width: int):
         canvas = Canvas(width)
         axis_x, label_x = 44, 62
         height = 60 * (end.year - start.year) + 30
@@ -412,7 +413,7 @@ def _timeline(tables, stats) -> Chart:
             canvas.lines(label_x, top + FONT, lines)
         return canvas, height
 
-    def horizontal(width: int, wide: bool):
+    def horizontal(width: int):
         canvas = Canvas(width)
         scale = TimeScale(start, end, 4, width - 4)
         wrapped = [wrap(label, 180) for label in key["label"]]
@@ -446,7 +447,7 @@ def _timeline(tables, stats) -> Chart:
         return canvas, base + band + 10 + below * pitch
 
     def layout(width: int, wide: bool):
-        return horizontal(width, wide) if wide else vertical(width, wide)
+        return horizontal(width) if wide else vertical(width)
 
     description = (
         f"Timeline of the {len(data)} events in the evidence base from {stats['timeline_first_year'].display} to "

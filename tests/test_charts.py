@@ -15,7 +15,7 @@ import pytest
 
 from scripts.chart_files import LATIN_1, page_svg
 from scripts.charts import KEY_EVENTS, LAYOUTS, build_charts, spread, stack_levels
-from scripts.load import load
+from scripts.load import DataError, load
 from scripts.render import chart_csv
 from scripts.stats import compute_statistics
 from tests.conftest import require_chromium
@@ -66,6 +66,16 @@ def test_the_timeline_names_at_least_five_key_events_in_each_drawing(charts):
         text = svg_text(page_svg(timeline, layout))
         named = [label for label in labels if label in html.unescape(text)]
         assert len(named) == len(KEY_EVENTS) >= 5, (layout, named)
+
+
+def test_a_timeline_without_a_named_key_event_fails_with_a_clear_message():
+    tables = load()
+    stats = compute_statistics(tables)
+    tables["timeline"] = tables["timeline"][tables["timeline"]["id"] != "T-032"]
+    with pytest.raises(DataError) as error:
+        build_charts(tables, stats)
+    assert error.value.problems == ["data/timeline.csv: the timeline chart names events T-032 (KEY_EVENTS in "
+                                    "scripts/charts.py), which the file does not have"]
 
 
 # ----------------------------------------------------------------------- drawn in Chromium
