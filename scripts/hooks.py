@@ -375,6 +375,17 @@ def content_security_policy(output: str) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
 
 
+def on_serve(server, config, builder):
+    """`make serve`: a failed rebuild keeps the last good pages served, with its error shown on them."""
+    from scripts.serve import keep_serving
+    return keep_serving(server)
+
+
+def on_build_error(error):
+    from scripts.serve import ERRORS
+    ERRORS.record(error)
+
+
 def on_post_build(config):
     _pipeline().save()
     cache.evict_old_states()
