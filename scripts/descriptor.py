@@ -41,7 +41,7 @@ def _json(path: Path, label: str, expected: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise DataError([f"{label}, line {error.lineno}, column {error.colno}: this is not valid JSON ({error.msg}); "
+        raise DataError([f"{label}, line {error.lineno}, column {error.colno}: this is not valid JSON ({re.sub(r'( starting)? at$', '', error.msg)}); "
                          f"expected {expected}; " + RESTORE.format(path=label)]) from None
     except ValueError as error:   # e.g. a number too long to convert
         raise DataError([f"{label}: this JSON cannot be read ({error}); expected {expected}"]) from None

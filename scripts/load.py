@@ -159,6 +159,15 @@ def _layout_problems(path: Path, table: Csv, names: list[str]) -> list[str]:
     expected_header = "a first line naming the columns: " + ",".join(names)
     if not text.strip():
         return [problem(table.file, "the file is empty", expected_header + ", then one line per row")]
+    if "\r" in text and "\n" not in text:
+        return [problem(table.file, "the lines end with a carriage return alone (old Mac line ends)",
+                        "lines that end with LF or CRLF (save as CSV UTF-8 again)")]
+    for bare in re.finditer(r"\r(?!\n)", text):
+        if text.count('"', 0, bare.start()) % 2 == 0:   # not inside a quoted cell (that is the cell check's)
+            before = text[:bare.start()].rsplit("\n", 1)[-1][-30:]
+            return [problem(table.file, f"a carriage return (U+000D) is in the middle of the line, after '{before}', "
+                            "so the row is cut in two there", "each row on one line: delete the carriage return",
+                            text.count("\n", 0, bare.start()) + 1)]
     first_line = text.splitlines()[0]
     for separator, word in (("\t", "tabs"), (";", "semicolons")):
         if separator in first_line and len(table.header) < len(names) <= first_line.count(separator) + 1:
@@ -169,13 +178,17 @@ def _layout_problems(path: Path, table: Csv, names: list[str]) -> list[str]:
             and all(len(cells) == len(names) + 1 and cells[-1] == "" for _, cells in rows):
         return [problem(table.file, "every line ends with a comma, which makes an extra empty column",
                         f"each line to end with its last cell (the header with '{names[-1]}'), no comma after it", 1)]
-    for line, cells in rows:
+    unclosed_at_end = text.count('"') % 2 == 1
+    for index, (line, cells) in enumerate(rows):
         for column, cell in enumerate(cells):
-            continuation = cell.split("\n", 1)[1] if "\n" in cell else ""
-            if continuation and continuation.count(",") >= max(1, len(names) - 2):
+            if "\n" not in cell:
+                continue
+            at_end = unclosed_at_end and index == len(rows) - 1 and column == len(cells) - 1
+            if at_end or cell.split("\n", 1)[1].count(",") >= max(1, len(names) - 2):
                 field = table.header[column] if column < len(table.header) else None
                 last = line + cell.count("\n") + sum(c.count("\n") for c in cells[column + 1:])
-                return [problem(table.file, f"a double quote opens this cell and is not closed until line {last}, "
+                until = "the end of the file" if at_end else f"line {last}"
+                return [problem(table.file, f"a double quote opens this cell and is not closed until {until}, "
                                 "so every line in between was read as part of this one cell",
                                 "a closing \" at the end of the cell (write \"\" for a quote mark inside it)",
                                 line, field)]
@@ -216,7 +229,7 @@ PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def _shown(cell: str) -> str:
-    return f"'{cell[:12]}…' ({len(cell)} characters)" if len(cell) > 24 else f"'{cell}'"
+    return f"'{cell[:12].rstrip()}…' ({len(cell)} characters)" if len(cell) > 24 else f"'{cell}'"
 
 
 def _number_problem(cell: str, kind: str | None, unit: str) -> tuple[str, str] | None:
@@ -251,6 +264,10 @@ def _is_identity(field: dict) -> bool:
 
 
 def _text_problem(cell: str, field: dict) -> tuple[str, str] | None:
+    breaks = [position for position, character in enumerate(cell) if character in "\r\n"]
+    if breaks:
+        return (f"the text has a line break in it ({character_name(cell[breaks[0]])}, character {breaks[0] + 1})",
+                "the cell's text on one line")
     invisible = invisible_characters(cell)
     if invisible:
         position, character = invisible[0]
@@ -517,10 +534,11 @@ def check(data_dir: Path = DATA_DIR) -> list[str]:
         header = layout or _header_problems(table, names)
         problems += header
         if not header:   # with the wrong columns every row would be misread; fix the header first
-            readable[resource["name"]] = table
             cells = _cell_problems(table, resource)
             problems += cells.values()
             reported |= {(table.file, line, field) for line, field in cells}
+            if not any("line break" in message for message in cells.values()):   # other readers split the row there
+                readable[resource["name"]] = table
     problems += _schema_problems(descriptor, readable, data_dir, reported)
     dates = {resource["name"]: [field["name"] for field in resource["schema"]["fields"]
                                 if field.get("constraints", {}).get("pattern") == DATE_PATTERN]

@@ -36,13 +36,19 @@ def first_non_ascii(text: str) -> tuple[int, str] | None:
     return next(((position, character) for position, character in enumerate(text) if not character.isascii()), None)
 
 
+# Letters and marks that look like ASCII ones but are not (NFKC does not fold these).
+LOOK_ALIKES = dict(zip("АВЕКМНОРСТХаеорсухіјѕԁΑΒΕΖΗΙΚΜΝΟΡΤΥΧον‐‑‒–—−‘’“”\u00a0",
+                       "ABEKMHOPCTXaeopcyxijsdABEZHIKMNOPTYXov------''\"\" "))
+
+
 def looks_like(character: str) -> str | None:
-    """The ASCII character this one is usually mistaken for ('０' -> '0', '‐' -> '-'), if any."""
+    """The ASCII character this one is easily mistaken for ('０' -> '0', Cyrillic 'С' -> 'C'), if any."""
     folded = unicodedata.normalize("NFKC", character)
     if folded.isascii() and folded.strip():
         return folded
-    return {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-            "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": "a space"}.get(character)
+    if unicodedata.category(character) == "Nd":   # a digit from another script: ٥ is 5
+        return str(unicodedata.digit(character))
+    return LOOK_ALIKES.get(character)
 
 
 def spreadsheet_safe(cell):
