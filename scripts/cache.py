@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import pickle
 import shutil
@@ -28,9 +29,23 @@ CACHE_DIR = ROOT / ".cache"
 SEAL = b"safe-to-report cache sha256="
 
 
+# Not a mkdocs warning, which would fail a strict build for a cache problem; shown only where a handler
+# is set up (the build, by scripts/hooks.py), never inside the notebook's output.
+log = logging.getLogger("safe_to_report.cache")
+log.addHandler(logging.NullHandler())
+
+
+def show_warnings() -> None:
+    """Print cache warnings to stderr as "Cache: ..." (once per process)."""
+    if not any(isinstance(handler, logging.StreamHandler) for handler in log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("Cache: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+
+
 def warn(message: str) -> None:
-    """Shown to the maintainer; not a mkdocs warning, which would fail a strict build for a cache problem."""
-    print(f"Cache: {message}", file=sys.stderr, flush=True)
+    log.warning(message)
 
 
 def shown(path: Path) -> str:

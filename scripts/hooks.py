@@ -111,6 +111,7 @@ def on_config(config):
         package = read_descriptor(DATA_DIR)
     except DataError as error:
         raise PluginError(str(error)) from None
+    cache.show_warnings()
     config.extra["data_version"] = package["version"]
     config.extra["pdf"] = bool(os.environ.get("PDF_FILE"))
     config.extra["commit"] = _git_commit()
@@ -160,8 +161,9 @@ def _start_notebooks(config) -> dict[str, multiprocessing.Process]:
     if folder is not None:
         if cache.usable_folder(folder):
             cache.verify_notebook_entries(folder)
-        else:
+        else:   # no cache to leave a result in: the page renders it itself
             plugin.config["cache"] = False
+            return {}
     from mkdocs.structure.pages import Page
     started = {}
     for source in sorted(Path(config.docs_dir).glob("*")):
