@@ -264,7 +264,8 @@ def _is_identity(field: dict) -> bool:
 
 
 def _text_problem(cell: str, field: dict) -> tuple[str, str] | None:
-    breaks = [position for position, character in enumerate(cell) if character in "\r\n"]
+    breaks = [position for position, character in enumerate(cell) if character in "\r\n"] \
+        if "\n" in cell or "\r" in cell else []
     if breaks:
         return (f"the text has a line break in it ({character_name(cell[breaks[0]])}, character {breaks[0] + 1})",
                 "the cell's text on one line")

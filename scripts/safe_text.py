@@ -28,11 +28,15 @@ def begins_like_a_formula(text: str) -> bool:
 
 def invisible_characters(text: str) -> list[tuple[int, str]]:
     """(position, character) of each character that is a control, invisible or bidirectional override."""
+    if text.isprintable():   # fast path: isprintable() is False for every character of those categories
+        return []
     return [(position, character) for position, character in enumerate(text)
             if unicodedata.category(character) in INVISIBLE_CATEGORIES]
 
 
 def first_non_ascii(text: str) -> tuple[int, str] | None:
+    if text.isascii():
+        return None
     return next(((position, character) for position, character in enumerate(text) if not character.isascii()), None)
 
 
