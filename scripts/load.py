@@ -203,7 +203,7 @@ def _layout_problems(path: Path, table: Csv, names: list[str]) -> list[str]:
 # A figure's kind comes from its unit; each kind has the values that are real and plausible.
 # (kind, whole numbers only, largest plausible value, what a right value is)
 KINDS = {
-    "count": (True, 1e9, "a whole number from 0 to 1,000,000,000 (the unit makes it a count)"),
+    "count": (True, 1e9, "a whole number from 0 to 1,000,000,000"),
     "count in thousands or millions": (False, 1e6, "a number from 0 to 1,000,000 (the unit says thousand, million or billion)"),
     "percentage": (False, 100, "a percentage from 0 to 100"),
     "money": (False, 1e9, "an amount from 0 to 1,000,000,000 in the unit's currency and scale"),
@@ -246,7 +246,7 @@ def _number_problem(cell: str, kind: str | None, unit: str) -> tuple[str, str] |
     if kind is None or value < 0:
         return None   # the schema reports negatives
     whole, maximum, expected = KINDS[kind]
-    because = f" for a {kind}" + (f" (unit '{unit}')" if unit else "")
+    because = f" for {'an amount of money' if kind == 'money' else 'a ' + kind}" + (f" (unit '{unit}')" if unit else "")
     if whole and not value.is_integer():
         return (f"'{cell}' is not a whole number, but the unit " + (f"'{unit}'" if unit else "(none)") + " makes it a count",
                 f"{expected}; if it is not a count, a unit that says so, such as '%' or '£ million'")

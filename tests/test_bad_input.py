@@ -55,10 +55,10 @@ def statistics_problem(data_dir: Path) -> str:
     ("1e400", "'1e400' is not a finite number; expected a number written in digits, such as 537"),
     ("5.37e2", "'5.37e2' is not written in plain digits; expected the number in plain digits, such as 537"),
     ("537.5", "'537.5' is not a whole number, but the unit 'referrals' makes it a count; expected a whole number "
-              "from 0 to 1,000,000,000 (the unit makes it a count); if it is not a count, a unit that says so, "
+              "from 0 to 1,000,000,000; if it is not a count, a unit that says so, "
               "such as '%' or '£ million'"),
     ("1" + "0" * 308, "'100000000000…' (309 characters) is too large for a count (unit 'referrals'); expected a whole "
-                      "number from 0 to 1,000,000,000 (the unit makes it a count)"),
+                      "number from 0 to 1,000,000,000"),
 ])
 def test_impossible_count(data, value, expected):
     line = set_cell(data / "figures.csv", "F-001", "value", value)
@@ -73,7 +73,7 @@ def test_a_percentage_over_100(data):
 
 def test_an_implausible_amount_of_money(data):
     line = set_cell(data / "figures.csv", "F-050", "value", "20000000000")   # unit: £ million over three years
-    assert the_problem(data) == (f"data/figures.csv, line {line}, field 'value': '20000000000' is too large for a money "
+    assert the_problem(data) == (f"data/figures.csv, line {line}, field 'value': '20000000000' is too large for an amount of money "
                                  "(unit '£ million over three years'); expected an amount from 0 to 1,000,000,000 in "
                                  "the unit's currency and scale")
 
