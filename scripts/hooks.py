@@ -334,6 +334,13 @@ def on_page_markdown(markdown, page, config, files):
             markdown, page.file.src_uri, _known, lambda kind, name: _expand(kind, name, page, config))
     except UnknownNames as error:
         raise PluginError(str(error)) from None
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    except PluginError:
+        raise
+    except Exception as error:   # noqa: BLE001: a plain line naming the page, then the detail
+        from scripts.load import unexpected
+        raise PluginError(unexpected(error, f"docs/{page.file.src_uri} (filling in its numbers and tables from data/)")) from error
     return markdown
 
 
