@@ -10,14 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import os
-import pickle
 import re
 import subprocess
 import multiprocessing
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,13 +26,15 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as part of a pa
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
+from scripts import cache  # noqa: E402
+from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
 from scripts.cite import Citable, bibtex, citation_html, ris  # noqa: E402
+from scripts.descriptor import DataError, read_descriptor  # noqa: E402
 from scripts.fragments import fragment  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
 from scripts.tokens import UnknownNames, insert_html, substitute  # noqa: E402
 
 DATA_DIR = ROOT / "data"
-CACHE_DIR = ROOT / ".cache"
 BODY_OPEN = re.compile(r"<body[^>]*>")
 # Material's skip-link container (it holds only the link): wrapped in a landmark, because with "Exit this
 # page" first in <body> axe no longer treats it as a skip link and flags content outside landmarks.
@@ -48,29 +47,18 @@ CSP = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-
        "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'self'; form-action 'self'")
 
 
-def content_digest(*folders: Path) -> str:
-    """A hash of every file under the folders, or of the files given (names and bytes)."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        paths = [folder] if folder.is_file() else sorted(folder.rglob("*"))
-        for path in (p for p in paths if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 class Pipeline:
     """The pipeline's results, computed on first use and memoised on disk under `key`.
 
     A build whose key is already cached loads the memo and never imports pandas, Altair,
-    Frictionless or vl-convert. The memo is written only after a successful build.
+    Frictionless or vl-convert. The memo is written only after a successful build, and read only
+    if it matches its hash (scripts/cache.py).
     """
 
     def __init__(self, key: str):
         self.path = CACHE_DIR / "pipeline" / f"{key}.pickle"
-        try:
-            self.memo = pickle.loads(self.path.read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError):
-            self.memo = {}   # missing or unreadable: compute afresh
+        memo = cache.read_pickle(self.path)
+        self.memo = memo if isinstance(memo, dict) else {}
         self.changed = False
         self._results = None
 
@@ -78,7 +66,7 @@ class Pipeline:
         """Load and validate the data, compute statistics, build charts: the expensive part."""
         if self._results is None:
             from scripts.charts import build_charts
-            from scripts.load import DataError, load
+            from scripts.load import load, unexpected
             from scripts.stats import compute_statistics
             try:
                 tables = load(DATA_DIR)
@@ -86,6 +74,8 @@ class Pipeline:
                 charts = build_charts(tables, stats)
             except DataError as error:
                 raise PluginError(str(error)) from None
+            except Exception as error:   # noqa: BLE001: a plain line, then the detail, never a bare traceback
+                raise PluginError(str(DataError([unexpected(error, "data/ (while computing the statistics and charts)")]))) from error
             self._results = tables, stats, charts
         return self._results
 
@@ -97,15 +87,7 @@ class Pipeline:
 
     def save(self) -> None:
         if self.changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path, pickle.dumps(self.memo))
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Readers see the old file or the whole new one, never half of one (two builds may run at once)."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as partial:
-        partial.write(content)
-    os.replace(partial.name, path)
+            cache.write_pickle(self.path, self.memo)
 
 
 _state: dict = {}
@@ -121,7 +103,11 @@ def on_startup(command, dirty):
     _state["command"] = command
 
 def on_config(config):
-    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    try:
+        package = read_descriptor(DATA_DIR)
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    cache.show_warnings()
     config.extra["data_version"] = package["version"]
     config.extra["pdf"] = bool(os.environ.get("PDF_FILE"))
     config.extra["commit"] = _git_commit()
@@ -140,8 +126,9 @@ def on_config(config):
 
 
 def on_pre_build(config):
-    _state["notebooks"] = _start_notebooks(config)        # first, so it overlaps with what follows
+    # Validate first: bad data stops the build with its message alone, before the notebook starts.
     _pipeline().get("validated", lambda: bool(_pipeline().results()))
+    _state["notebooks"] = _start_notebooks(config)        # then the slowest step, overlapping with the rest
 
 
 def _key_notebook_cache_on(config, digest: str) -> None:
@@ -152,6 +139,14 @@ def _key_notebook_cache_on(config, digest: str) -> None:
         notebooks.config["cache_dir"] = str(CACHE_DIR / "mkdocs-jupyter" / digest)
 
 
+def _notebook_cache(config) -> Path | None:
+    """The notebook cache folder in use, checked (scripts/cache.py); None when there is none."""
+    notebooks = config.plugins.get("mkdocs-jupyter")
+    if notebooks is None or not notebooks.config["cache"]:
+        return None
+    return Path(notebooks.config["cache_dir"])
+
+
 def _start_notebooks(config) -> dict[str, multiprocessing.Process]:
     """Executing the notebook is the slowest step: start it now, in a forked process running
     mkdocs-jupyter's own render, so it uses the other core while this process builds everything else.
@@ -160,6 +155,13 @@ def _start_notebooks(config) -> dict[str, multiprocessing.Process]:
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return {}
+    folder = _notebook_cache(config)
+    if folder is not None:
+        if cache.usable_folder(folder):
+            cache.verify_notebook_entries(folder)
+        else:   # no cache to leave a result in: the page renders it itself
+            plugin.config["cache"] = False
+            return {}
     from mkdocs.structure.pages import Page
     started = {}
     for source in sorted(Path(config.docs_dir).glob("*")):
@@ -176,6 +178,8 @@ def on_pre_page(page, config, files):
     process = _state.get("notebooks", {}).get(page.file.src_uri)
     if process is not None:
         process.join()
+        if _notebook_cache(config) is not None:
+            cache.seal_notebook_entries(_notebook_cache(config))
     return page
 
 
@@ -334,6 +338,13 @@ def on_page_markdown(markdown, page, config, files):
             markdown, page.file.src_uri, _known, lambda kind, name: _expand(kind, name, page, config))
     except UnknownNames as error:
         raise PluginError(str(error)) from None
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    except PluginError:
+        raise
+    except Exception as error:   # noqa: BLE001: a plain line naming the page, then the detail
+        from scripts.load import unexpected
+        raise PluginError(unexpected(error, f"docs/{page.file.src_uri} (filling in its numbers and tables from data/)")) from error
     return markdown
 
 
@@ -451,5 +462,19 @@ def content_security_policy(output: str) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
 
 
+def on_serve(server, config, builder):
+    """`make serve`: a failed rebuild keeps the last good pages served, with its error shown on them."""
+    from scripts.serve import keep_serving
+    return keep_serving(server)
+
+
+def on_build_error(error):
+    from scripts.serve import ERRORS
+    ERRORS.record(error)
+
+
 def on_post_build(config):
     _pipeline().save()
+    cache.evict_old_states()
+    if _notebook_cache(config) is not None:
+        cache.seal_notebook_entries(_notebook_cache(config))

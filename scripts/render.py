@@ -9,19 +9,18 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 import vl_convert
 
+from scripts.cache import CACHE_DIR, read_sealed, write_sealed
 from scripts.charts import Chart
 from scripts.fragments import fragment
+from scripts.safe_text import spreadsheet_safe
 from scripts.stats import Statistic, format_number, month_label
 
 e = html.escape
@@ -134,21 +133,18 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
 
 # ---------------------------------------------------------------------- charts
 
-CHART_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "charts"
+CHART_CACHE = CACHE_DIR / "charts"
 
 
 def _svg_from_spec(spec_json: str) -> str:
     """A given vl-convert version draws a given spec the same way every time, so a drawing is cached
-    under the hash of both, and written whole or not at all."""
+    under the hash of both, and used only if it matches the hash stored with it (scripts/cache.py)."""
     key = hashlib.sha256(f"{vl_convert.__version__}\n{spec_json}".encode()).hexdigest()
-    cached = CHART_CACHE / f"{key}.svg"
-    if cached.exists():
-        return cached.read_text(encoding="utf-8")
+    cached = read_sealed(CHART_CACHE / f"{key}.svg")
+    if cached is not None:
+        return cached.decode("utf-8")
     svg = vl_convert.vegalite_to_svg(json.loads(spec_json))
-    CHART_CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=CHART_CACHE, delete=False) as partial:
-        partial.write(svg)
-    os.replace(partial.name, cached)
+    write_sealed(CHART_CACHE / f"{key}.svg", svg.encode("utf-8"))
     return svg
 
 
@@ -163,7 +159,8 @@ def chart_svg(chart: Chart) -> str:
 
 
 def chart_csv(chart: Chart) -> str:
-    return chart.data.to_csv(index=False, lineterminator="\n")
+    """The plotted data; no text cell may begin like a spreadsheet formula (scripts/safe_text.py)."""
+    return chart.data.map(spreadsheet_safe).to_csv(index=False, lineterminator="\n")
 
 
 def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, links: PageLinks) -> str:

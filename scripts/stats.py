@@ -8,6 +8,7 @@ which the Methods page prints.
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,6 +84,9 @@ def period_label(start: str, end: str) -> str:
 
 
 def format_number(value: float, decimals: int = 0) -> str:
+    """537 -> '537', 2672 -> '2,672'. Refuses what is not a finite number, so 'inf' or 'nan' never reaches a page."""
+    if not math.isfinite(value):
+        raise ValueError(f"refusing to show {value!r}: not a finite number")
     return f"{value:,.{decimals}f}"
 
 
@@ -200,8 +204,42 @@ def _check_named_rows(tables) -> None:
             problems.append(f"data/votes.csv: statistic '{name}_margin' reads vote {vote_id}, which is missing; expected that vote")
     if HEADLINE_DATASET not in set(tables["referral_datasets"]["id"]):
         problems.append(f"data/referral_datasets.csv: the headline dataset '{HEADLINE_DATASET}' is missing; expected that row")
+    elif not problems:
+        problems += _divisor_problems(tables)
     if problems:
         raise DataError(problems)
+
+
+def _where(tables, table: str, row_id: str, field: str) -> str:
+    line = tables.line(table, row_id) if hasattr(tables, "line") else None
+    return f"data/{table}.csv" + (f", line {line}" if line else "") + f", field '{field}'"
+
+
+def _divisor_problems(tables) -> list[str]:
+    """Every number a statistic divides by must be positive, and every percentage at most 100: the
+    headline count (per day, share of referrals), its period in months, the forces listed."""
+    figures = tables["figures"].set_index("id")
+    problems = []
+    headline = tables["referral_datasets"].set_index("id").loc[HEADLINE_DATASET, "figure_id"]
+    if headline in figures.index:
+        row = figures.loc[headline]
+        if not row["value"] > 0:
+            problems.append(f"{_where(tables, 'figures', headline, 'value')}: the headline count {headline} is "
+                            f"{format_number(row['value']) if pd.notna(row['value']) else 'empty'}, but the site divides by it "
+                            "(one referral every so many days, the share that led to enforcement); expected a count above 0")
+        for field in ("period_start", "period_end"):
+            if len(row[field].split("-")) < 2:
+                shown = f"'{row[field]}' gives only the year" if row[field] else "is empty"
+                problems.append(f"{_where(tables, 'figures', headline, field)}: the headline figure {headline} {shown}, but "
+                                "the site works out referrals per month and per day from it; expected a month, as YYYY-MM")
+    if len(tables["forces"]) == 0:
+        problems.append("data/forces.csv: no forces are listed, but the site divides by their number; expected every force, one per row")
+    for name, figure_id in QUOTED_FIGURES.items():
+        if name.endswith("_percent") and figure_id in figures.index and figures.loc[figure_id, "value"] > 100:
+            problems.append(f"{_where(tables, 'figures', figure_id, 'value')}: statistic '{name}' shows {figure_id} as a "
+                            f"percentage, but it is {format_number(figures.loc[figure_id, 'value'], 1)}; "
+                            "expected a percentage from 0 to 100")
+    return problems
 
 
 def _check_what_pages_say(stats: dict[str, Statistic]) -> None:
@@ -251,12 +289,12 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
     add(Statistic("forces_territorial", territorial, str(territorial), "Territorial police forces in England and Wales",
                   "Rows in forces.csv whose kind is territorial.", ()))
     sharing = figure.loc[QUOTED_FIGURES["forces_sharing"], "value"]
-    add(Statistic("forces_sharing_percent", round(percent(sharing, listed)), f"{percent(sharing, listed):.0f}%",
+    add(Statistic("forces_sharing_percent", round(percent(sharing, listed)), format_number(percent(sharing, listed)) + "%",
                   "Share of forces that shared victims' data",
                   f"Forces that shared data ({QUOTED_FIGURES['forces_sharing']}) divided by the forces listed.",
                   (QUOTED_FIGURES["forces_sharing"],)))
     actions = figure.loc[QUOTED_FIGURES["enforcement_actions"], "value"]
-    add(Statistic("enforcement_percent", round(percent(actions, total), 1), f"{percent(actions, total):.0f}%",
+    add(Statistic("enforcement_percent", round(percent(actions, total), 1), format_number(percent(actions, total)) + "%",
                   "Share of referrals that led to enforcement action",
                   f"Enforcement actions ({QUOTED_FIGURES['enforcement_actions']}) divided by referrals ({headline}).",
                   (QUOTED_FIGURES["enforcement_actions"], headline)))
