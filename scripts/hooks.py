@@ -7,7 +7,6 @@ and on the release settings, so a rebuild with nothing changed computes nothing 
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import json
@@ -28,11 +27,14 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as part of a pa
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from scripts.cite import Citable, bibtex, citation_html, ris  # noqa: E402
+from scripts.cite import Citable, bibtex, citation_html, download_name, full_title, ris  # noqa: E402
+from scripts.hosting import csp, script_hashes  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
 from scripts.tokens import UnknownNames, insert_html, substitute  # noqa: E402
 
 DATA_DIR = ROOT / "data"
+PDF_PATH = "downloads/safe-to-report.pdf"
+SUPPORT_PAGES = {"help.md", "staying-safe.md"}
 CACHE_DIR = ROOT / ".cache"
 EXIT_LINK = (
     '<div class="exit-this-page" role="region" aria-label="Quick exit" data-exit-this-page>'
@@ -45,11 +47,6 @@ BODY_OPEN = re.compile(r"<body[^>]*>")
 # page" first in <body> axe no longer treats it as a skip link and flags content outside landmarks.
 SKIP_LINK = re.compile(r'<div data-md-component="skip">.*?</div>', re.S)
 HEAD_OPEN = re.compile(r"<head>")
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>(.*?)</script>", re.S)
-# Only the site itself: no other host may be contacted. Styles allow inline because Material sets
-# style attributes from its JavaScript; images allow data: for the notebook's rendered chart.
-CSP = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'self'; form-action 'self'")
 
 
 def content_digest(*folders: Path) -> str:
@@ -217,7 +214,7 @@ def on_files(files, config):
     for path, content in _pipeline().get("files", lambda: _generated_files(config)):
         files.append(File.generated(config, path, content=content))
     if config.extra["pdf"]:
-        files.append(File.generated(config, "downloads/safe-to-report.pdf", content=Path(os.environ["PDF_FILE"]).read_bytes()))
+        files.append(File.generated(config, PDF_PATH, content=Path(os.environ["PDF_FILE"]).read_bytes()))
     for name in ["datapackage.json"] + [resource["path"] for resource in _state["package"]["resources"]]:
         files.append(File.generated(config, f"downloads/{name}", content=(DATA_DIR / name).read_bytes()))
     return files
@@ -238,25 +235,23 @@ def citable(config, title: str, url: str) -> Citable:
                    data_version=config.extra["data_version"], published=published)
 
 
-def page_title(page, config) -> str:
-    return page.title if page.url else config.site_name
-
-
 def page_citable(page, config) -> Citable:
-    return citable(config, page_title(page, config), pinned_url(config, page.url))
+    return citable(config, full_title(page.title if page.url else ""), pinned_url(config, page.url))
 
 
 def claim_citation(config, page):
     """Citations for single claims on a page: the pinned page address plus the claim's anchor."""
     def cite(anchor: str, title: str) -> str:
-        item = citable(config, title, f"{pinned_url(config, page.url)}#{anchor}")
+        item = citable(config, full_title(title), f"{pinned_url(config, page.url)}#{anchor}")
         return (f'<details class="cite-claim"><summary>Cite {html.escape(title)}</summary>'
                 f'{citation_html(item, "cite-" + anchor)}</details>')
     return cite
 
 
 def page_citation(page, config) -> str:
-    downloads = ' <a href="cite.bib" download>BibTeX</a> · <a href="cite.ris" download>RIS</a>'
+    version = config.extra["site_version"]
+    downloads = (f' <a href="cite.bib" download="{download_name(page.url, version, "bib")}">BibTeX</a> · '
+                 f'<a href="cite.ris" download="{download_name(page.url, version, "ris")}">RIS</a>')
     return ('<section class="cite-page" aria-labelledby="cite-this-page"><h2 id="cite-this-page">Cite this page</h2>'
             + citation_html(page_citable(page, config), "cite-page", downloads) + "</section>")
 
@@ -273,8 +268,9 @@ def _known(kind: str | None) -> set[str]:
 
 def _expand(kind: str | None, name: str, page, config) -> str:
     def fresh() -> str:
-        from scripts.changes import load_snapshots, snapshot
-        from scripts.render import BLOCKS, PageLinks, changes_block, chart_figure, schema_block, stat_link
+        from scripts.changes import load_notes, load_snapshots, snapshot
+        from scripts.render import (BLOCKS, PageLinks, changes_block, chart_figure, corrections_log_block,
+                                    schema_block, stat_link)
         tables, stats, charts = _pipeline().results()
         links = PageLinks(root="../" * page.url.count("/"), cite=claim_citation(config, page),
                           publisher=config.extra["publisher"], contact=config.extra["contact"])
@@ -286,7 +282,9 @@ def _expand(kind: str | None, name: str, page, config) -> str:
             return schema_block(tables, stats, links, package=_state["package"])
         if name == "changes":
             current = snapshot(stats, tables["figures"], "unreleased", _state["package"]["version"], "")
-            return changes_block(tables, stats, links, snapshots=load_snapshots(), current=current)
+            return changes_block(tables, stats, links, snapshots=load_snapshots(), current=current, notes=load_notes())
+        if name == "corrections_log":
+            return corrections_log_block(tables, stats, links, snapshots=load_snapshots())
         return BLOCKS[name](tables, stats, links)
     return _pipeline().get(("expand", kind, name, page.url), fresh)
 
@@ -329,9 +327,12 @@ def on_page_context(context, page, config, nav):
     item = page_citable(page, config)
     is_data_page = page.file.src_uri == "data.md"
     context["citation"] = item
+    # Help and safety pages are for readers in danger, not part of the brief's argument: no scholarly tags.
+    context["scholarly"] = page.file.src_uri not in SUPPORT_PAGES
+    context["citation_pdf_url"] = pinned_url(config, PDF_PATH)
     context["json_ld"] = json_ld(item, page.meta.get("description", config.site_description), config.site_name,
                                  config.extra["base_url"], _state["package"] if is_data_page else None,
-                                 pinned_url(config, "downloads/"))
+                                 pinned_url(config, "downloads/"), scholarly=context["scholarly"])
     context["social_image"] = pinned_url(config, SOCIAL_CARD)
     return context
 
@@ -367,11 +368,14 @@ def content_security_policy(output: str) -> str:
     """A policy for this page alone: the site's own files, plus the hashes of exactly the inline
     scripts this page carries (Material's few lines that locate the site root, which differ with
     the page's depth). Nothing else can run."""
-    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
-                     for code in INLINE_SCRIPT.findall(output)})
-    policy = CSP.format(hashes="".join(" " + h for h in hashes))
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return f'<meta http-equiv="Content-Security-Policy" content="{csp(script_hashes(output))}">'
 
 
 def on_post_build(config):
+    """Stop the build on a broken internal link or #anchor, checked in the built pages, so the ids that
+    the hooks and templates add count too; only then keep the pipeline's results for the next build."""
+    from scripts.linkcheck import check_folder
+    problems = check_folder(Path(config.site_dir))
+    if problems:
+        raise PluginError("Broken internal links or anchors:\n  " + "\n  ".join(problems))
     _pipeline().save()
