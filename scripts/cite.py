@@ -66,11 +66,14 @@ def ris(item: Citable) -> str:
     return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
 
 
+NEUTRAL_NAMES = {"staying-safe": "online-privacy"}   # page addresses that would say too much as a file name
+
+
 def download_name(page_url: str, version: str, extension: str) -> str:
     """What a downloaded citation file is called: descriptive and neutral (a file list on a shared device
     says nothing about the subject)."""
     slug = re.sub(r"[^a-z0-9]+", "-", page_url.lower()).strip("-") or "summary"
-    return f"citation-{slug}-{version}.{extension}"
+    return f"citation-{NEUTRAL_NAMES.get(slug, slug)}-{version}.{extension}"
 
 
 def citation_html(item: Citable, element_id: str, downloads: str = "") -> str:

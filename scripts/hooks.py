@@ -128,6 +128,10 @@ def on_config(config):
     config.extra["commit"] = _git_commit()
     # SITE_URL is the site's root without a version; mike may add the version to site_url itself.
     config.extra["base_url"] = os.environ.get("SITE_URL", config.site_url).rstrip("/") + "/"
+    # mike sets site_url to SITE_URL + version, without a final slash; the 404 page (served at any depth)
+    # takes its absolute base from it, and Material resolves versions.json and the search index against it.
+    if config.site_url and not config.site_url.endswith("/"):
+        config.site_url += "/"
     _make_reproducible(config)
     # Results depend on the data, the code, the pinned library versions and the release settings.
     digest = content_digest(DATA_DIR, ROOT / "scripts", ROOT / "requirements.txt")

@@ -18,9 +18,12 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from tests.conftest import ROOT, copy_project
+from tests.conftest import ROOT, copy_project, free_port
 
-BASE = "https://user.github.io/brief/"   # a sub-path, as on GitHub Pages
+# A sub-path, as on GitHub Pages. The port is where nginx serves the deployed site in these tests: Material's
+# instant navigation matches links against the sitemap's paths and port (it swaps in only protocol and host).
+PORT = free_port()
+BASE = f"https://user.github.io:{PORT}/brief/"
 CONTACT = "corrections@brief.org.uk"
 REASON = "new Home Office figures"
 
@@ -264,12 +267,11 @@ SCREENSHOTS = ROOT / "build" / "screenshots"   # looked at by people, not compar
 def nginx(released, tmp_path_factory):
     """The deployed gh-pages tree served by Debian's nginx at /brief/, with the project's server block."""
     from scripts.hosting import nginx_server, site_csp
-    from tests.conftest import free_port
     if not os.path.exists(NGINX):
         if os.environ.get("CI"):
             raise RuntimeError(f"{NGINX} is missing: .ci/run installs Debian's nginx package")
         pytest.skip("nginx not installed (apt-get install nginx)")
-    folder, port = tmp_path_factory.mktemp("nginx"), free_port()
+    folder, port = tmp_path_factory.mktemp("nginx"), PORT
     temp = " ".join(f"{kind}_temp_path {folder}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (folder / "nginx.conf").write_text(
         ("user root;\n" if os.geteuid() == 0 else "")
@@ -361,9 +363,10 @@ def test_older_version_marks_the_changed_number_with_new_value_and_reason(nginx,
 
 def test_instant_navigation_works_on_a_deployed_version(nginx, deployed_page):
     page, errors = deployed_page
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(nginx + "1.0.0/", wait_until="networkidle")
     page.evaluate("() => { window.stillHere = true; }")
-    page.locator('.md-nav a[href="findings/"]').first.click()
+    page.locator('a.md-footer__link--next[href="findings/"]').click()
     page.wait_for_url("**/1.0.0/findings/")
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').textContent.includes('Findings')")
     assert page.evaluate("() => window.stillHere === true"), "the page was reloaded: instant navigation did not run"
@@ -371,7 +374,10 @@ def test_instant_navigation_works_on_a_deployed_version(nginx, deployed_page):
 
 def test_404_offers_the_same_page_in_latest(nginx, deployed_page):
     page, _ = deployed_page
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
     page.goto(nginx + "findings/", wait_until="networkidle")
     offer = page.locator("[data-not-found] a")
     offer.wait_for()
     assert offer.get_attribute("href").endswith("/brief/latest/findings/")
+    assert missing == [nginx + "findings/"]   # the page's search index, versions and scripts all load
