@@ -44,9 +44,12 @@ TAKE_ARTICLE = """([local, pinned]) => {
 ASSEMBLE = """([title, sections]) => {
     document.title = title;
     const article = document.querySelector('article') || document.querySelector('main');
-    article.innerHTML = sections.map(s => '<section class="pdf-part" style="break-before: page">' + s + '</section>').join('');
+    article.innerHTML = sections.map((s, i) =>
+        '<section class="pdf-part"' + (i ? ' style="break-before: page"' : '') + '>' + s + '</section>').join('');
 }"""
 IMAGES_LOADED = "() => [...document.images].every(i => i.complete)"
+# The site's navigation, in order: the reading order of the brief.
+NAV_ORDER = "() => [...new Set([...document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]')].map(a => a.href.split('#')[0]))]"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -63,7 +66,8 @@ def cover_html(title: str, version: str, data_version: str, published: str, refe
 
 
 def build_pdf(site_dir: Path, output: Path, site_url: str, pinned_base: str, cover: str, version: str = "") -> Path:
-    """Print every page listed in the site's sitemap.xml, after the cover, into one tagged PDF.
+    """Print every page listed in the site's sitemap.xml, in the order of the site's navigation (pages
+    outside it last), after the cover, into one tagged PDF.
 
     Links are rewritten to the version-pinned public address first, so the PDF never points at
     the local server it was printed from.
@@ -78,8 +82,11 @@ def build_pdf(site_dir: Path, output: Path, site_url: str, pinned_base: str, cov
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page()
+            page.goto(local + paths[0], wait_until="networkidle")
+            in_nav = [url.removeprefix(local) for url in page.evaluate(NAV_ORDER) if url.startswith(local)]
+            ordered = [p for p in in_nav if p in paths] + [p for p in paths if p not in in_nav]
             sections = [cover]
-            for path in paths:
+            for path in ordered:
                 page.goto(local + path, wait_until="networkidle")
                 sections.append(page.evaluate(TAKE_ARTICLE, [local, pinned_base]))
             page.goto(local + paths[0], wait_until="networkidle")

@@ -182,3 +182,15 @@ def test_the_404_page_has_the_exit_button_and_policy_too(built_site):
 def test_a_statistic_in_a_heading_fails_the_build(tmp_path):
     output = failed_build_output(tmp_path, "findings.md", lambda text: text + "\n## {{ referrals_total }} referrals\n")
     assert "token in a heading" in output
+
+
+def test_a_broken_link_or_anchor_fails_the_build_naming_it(tmp_path):
+    output = failed_build_output(tmp_path, "findings.md", lambda text: text + "\nSee [the method](methods.md#no-such-part) "
+                                 "and [a figure](figures.md#F-001) and [nothing](no-such-page.md).\n")
+    assert "no element with id 'no-such-part' in /methods/" in output
+    assert "F-001" not in output.split("Broken internal links")[-1]   # an id the hooks add is found
+    assert "no-such-page.md" in output
+
+
+def test_the_build_log_has_no_false_anchor_reports(built_site):
+    assert "no such anchor" not in built_site["log"] and "does not contain an anchor" not in built_site["log"]
