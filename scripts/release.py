@@ -215,8 +215,9 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_t
         # 2. Build, check and print it before anything is deployed.
         with tempfile.TemporaryDirectory() as staging:
             run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", staging], env)
-            if run_tests:
-                run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"], env)
+            if run_tests:   # the pages' tests; the release machinery's own tests are not about this release
+                run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                     "--ignore", str(ROOT / "tests" / "test_release.py")], test_environment())
             if make_pdf:
                 env["PDF_FILE"] = str(print_pdf(Path(staging), version, package_version, published, site_url))
         # 3. Deploy, then the files at the site's root.
@@ -232,6 +233,11 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_t
         raise
     print(f"Released {version} to {branch}: data {package_version}, commit {commit[:12]}.\n"
           f"Preview it with: make preview   Publish it with: git push origin {branch} main")
+
+
+def test_environment() -> dict:
+    """The tests build the site as a developer would: without this release's settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("SITE_") and k not in ("VERSION_PROVIDER", "PDF_FILE")}
 
 
 def restore(branch: str, pages_before: str, head: str) -> None:
