@@ -6,7 +6,7 @@ the inline scripts of every page of every deployed version (Material's few lines
 root, which differ with the page's depth), adds what a meta tag cannot say (frame-ancestors) and is
 recomputed on every release from the deployed files.
 
-    python -m scripts.hosting nginx SITE_DIR PORT   # print an nginx server block serving a checked-out gh-pages
+    python -m scripts.hosting nginx SITE_DIR [LISTEN [PREFIX]]   # an nginx server block for a checkout of gh-pages
 """
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def headers_file(policy: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def nginx_server(root: Path, policy: str, port: int = 80, prefix: str = "/") -> str:
+def nginx_server(root: Path, policy: str, listen: str = "80", prefix: str = "/") -> str:
     """An nginx server block for the deployed site (a checkout of gh-pages) at `prefix`, with a
     root 404 page and the same headers as `_headers`."""
     headers = "".join(f"    add_header {name} \"{value}\" always;\n" for name, value in security_headers(policy).items())
@@ -68,7 +68,7 @@ def nginx_server(root: Path, policy: str, port: int = 80, prefix: str = "/") -> 
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     return (
         "server {\n"
-        f"    listen 127.0.0.1:{port};\n"
+        f"    listen {listen};\n"
         "    server_tokens off;\n"
         "    charset utf-8;\n"
         "    charset_types text/css application/javascript application/json application/x-research-info-systems "
@@ -78,8 +78,10 @@ def nginx_server(root: Path, policy: str, port: int = 80, prefix: str = "/") -> 
         "        index index.html;\n"
         f"        error_page 404 {prefix}404.html;\n"
         "        types {\n"
-        "        text/html html;\n        text/css css;\n        application/javascript js;\n"
-        "        image/png png;\n        application/manifest+json webmanifest;\n"
+        "        text/html html;\n        text/css css;\n        application/javascript js;\n        text/plain txt py;\n"
+        "        image/png png;\n        image/jpeg jpg jpeg;\n        image/webp webp;\n        image/x-icon ico;\n"
+        "        font/woff2 woff2;\n        application/gzip gz;\n        application/zip zip;\n"
+        "        application/x-ipynb+json ipynb;\n        application/manifest+json webmanifest;\n"
         f"{types}"
         "        }\n"
         f"{headers}"
@@ -107,5 +109,5 @@ if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] != "nginx":
         sys.exit(__doc__)
     folder = Path(sys.argv[2])
-    print(nginx_server(folder, site_csp(folder), int(sys.argv[3]) if len(sys.argv) > 3 else 8080,
+    print(nginx_server(folder, site_csp(folder), sys.argv[3] if len(sys.argv) > 3 else "80",
                        sys.argv[4] if len(sys.argv) > 4 else "/"))

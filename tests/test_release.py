@@ -278,7 +278,7 @@ def nginx(released, tmp_path_factory):
         + f"daemon off; worker_processes 1; pid {folder}/nginx.pid; error_log {folder}/error.log;\n"
         + "events { worker_connections 64; }\n"
         + f"http {{ access_log off; {temp} default_type application/octet-stream;\n"
-        + nginx_server(released["out"], site_csp(released["out"]), port, "/brief/") + "}\n")
+        + nginx_server(released["out"], site_csp(released["out"]), f"127.0.0.1:{port}", "/brief/") + "}\n")
     process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")])
     import requests
     url = f"http://127.0.0.1:{port}/brief/"
