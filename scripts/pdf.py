@@ -48,6 +48,10 @@ ASSEMBLE = """([title, sections]) => {
         '<section class="pdf-part"' + (i ? ' style="break-before: page"' : '') + '>' + s + '</section>').join('');
 }"""
 IMAGES_LOADED = "() => [...document.images].every(i => i.complete)"
+# Every heading's text, for the outline: Chromium drops the spaces where a heading wraps onto a new line.
+HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h =>
+    [...h.childNodes].filter(n => !(n.classList && n.classList.contains('headerlink'))).map(n => n.textContent).join('')
+    .replace(/\\s+/g, ' ').trim())"""
 # The site's navigation, in order: the reading order of the brief.
 NAV_ORDER = "() => [...new Set([...document.querySelectorAll('nav.md-nav--primary a.md-nav__link[href]')].map(a => a.href.split('#')[0]))]"
 
@@ -92,19 +96,30 @@ def build_pdf(site_dir: Path, output: Path, site_url: str, pinned_base: str, cov
             page.goto(local + paths[0], wait_until="networkidle")
             page.evaluate(ASSEMBLE, [title, sections])
             page.wait_for_function(IMAGES_LOADED)
+            headings = page.evaluate(HEADINGS)
             printed = page.pdf(format="A4", print_background=True, margin=MARGIN, tagged=True, outline=True)
             browser.close()
     finally:
         server.shutdown()
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("wb") as handle:
-        handle.write(with_metadata(printed, title))
+        handle.write(with_metadata(printed, title, headings))
     return output
 
 
-def with_metadata(pdf: bytes, title: str) -> bytes:
-    """Title, author, subject and language, read by PDF viewers, screen readers and reference managers."""
+def with_metadata(pdf: bytes, title: str, headings: list[str] = ()) -> bytes:
+    """Title, author, subject and language, read by PDF viewers, screen readers and reference managers;
+    bookmarks titled with their headings' own words."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    by_letters = {"".join(h.split()): h for h in headings}
+    outlines = writer._root_object.get("/Outlines")
+    stack = [outlines.get_object()["/First"]] if outlines and "/First" in outlines.get_object() else []
+    while stack:
+        item = stack.pop().get_object()
+        heading = by_letters.get("".join(str(item["/Title"]).split()))
+        if heading:
+            item[NameObject("/Title")] = TextStringObject(heading)
+        stack += [item[key] for key in ("/Next", "/First") if key in item]
     writer.add_metadata({"/Title": title, "/Author": AUTHOR, "/Subject": SUBJECT, "/Creator": AUTHOR})
     writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
     writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
