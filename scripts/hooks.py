@@ -7,7 +7,6 @@ and on the release settings, so a rebuild with nothing changed computes nothing 
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import os
@@ -28,23 +27,21 @@ from mkdocs.structure.files import File  # noqa: E402
 
 from scripts import cache  # noqa: E402
 from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
-from scripts.cite import Citable, bibtex, citation_html, ris  # noqa: E402
+from scripts.cite import Citable, bibtex, citation_html, download_name, full_title, ris  # noqa: E402
 from scripts.descriptor import DataError, read_descriptor  # noqa: E402
 from scripts.fragments import fragment  # noqa: E402
+from scripts.hosting import csp, script_hashes  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
 from scripts.tokens import UnknownNames, insert_html, substitute  # noqa: E402
 
 DATA_DIR = ROOT / "data"
+PDF_PATH = "downloads/safe-to-report.pdf"
+SUPPORT_PAGES = {"help.md", "staying-safe.md"}
 BODY_OPEN = re.compile(r"<body[^>]*>")
 # Material's skip-link container (it holds only the link): wrapped in a landmark, because with "Exit this
 # page" first in <body> axe no longer treats it as a skip link and flags content outside landmarks.
 SKIP_LINK = re.compile(r'<div data-md-component="skip">.*?</div>', re.S)
 HEAD_OPEN = re.compile(r"<head>")
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>(.*?)</script>", re.S)
-# Only the site itself: no other host may be contacted. Styles allow inline because Material sets
-# style attributes from its JavaScript; images allow data: for the notebook's rendered chart.
-CSP = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'self'; form-action 'self'")
 
 
 class Pipeline:
@@ -113,6 +110,10 @@ def on_config(config):
     config.extra["commit"] = _git_commit()
     # SITE_URL is the site's root without a version; mike may add the version to site_url itself.
     config.extra["base_url"] = os.environ.get("SITE_URL", config.site_url).rstrip("/") + "/"
+    # mike sets site_url to SITE_URL + version, without a final slash; the 404 page (served at any depth)
+    # takes its absolute base from it, and Material resolves versions.json and the search index against it.
+    if config.site_url and not config.site_url.endswith("/"):
+        config.site_url += "/"
     config.extra["root_path"] = urlsplit(config.site_url or "/").path.rstrip("/") + "/"   # for the 404 page's links
     _make_reproducible(config)
     # Results depend on the data, the code, the pinned library versions and the release settings.
@@ -219,7 +220,7 @@ def on_files(files, config):
     for path, content in _pipeline().get("files", lambda: _generated_files(config)):
         files.append(File.generated(config, path, content=content))
     if config.extra["pdf"]:
-        files.append(File.generated(config, "downloads/safe-to-report.pdf", content=Path(os.environ["PDF_FILE"]).read_bytes()))
+        files.append(File.generated(config, PDF_PATH, content=Path(os.environ["PDF_FILE"]).read_bytes()))
     for name in ["datapackage.json"] + [resource["path"] for resource in _state["package"]["resources"]]:
         files.append(File.generated(config, f"downloads/{name}", content=(DATA_DIR / name).read_bytes()))
     return files
@@ -240,24 +241,22 @@ def citable(config, title: str, url: str) -> Citable:
                    data_version=config.extra["data_version"], published=published)
 
 
-def page_title(page, config) -> str:
-    return page.title if page.url else config.site_name
-
-
 def page_citable(page, config) -> Citable:
-    return citable(config, page_title(page, config), pinned_url(config, page.url))
+    return citable(config, full_title(page.title if page.url else ""), pinned_url(config, page.url))
 
 
 def claim_citation(config, page):
     """Citations for single claims on a page: the pinned page address plus the claim's anchor."""
     def cite(anchor: str, title: str) -> str:
-        item = citable(config, title, f"{pinned_url(config, page.url)}#{anchor}")
+        item = citable(config, full_title(title), f"{pinned_url(config, page.url)}#{anchor}")
         return fragment("cite-claim.html", title=title, reference=citation_html(item, "cite-" + anchor))
     return cite
 
 
 def page_citation(page, config) -> str:
-    downloads = ' <a href="cite.bib" download>BibTeX</a> · <a href="cite.ris" download>RIS</a>'
+    version = config.extra["site_version"]
+    downloads = (f' <a href="cite.bib" download="{download_name(page.url, version, "bib")}">BibTeX</a> · '
+                 f'<a href="cite.ris" download="{download_name(page.url, version, "ris")}">RIS</a>')
     return fragment("cite-page.html", reference=citation_html(page_citable(page, config), "cite-page", downloads))
 
 
@@ -308,9 +307,9 @@ def _expand(kind: str | None, name: str, page, config) -> str:
         return _pipeline().get(("ref", name, number, page.url), lambda: _ref_marker(name, number, page))
 
     def fresh() -> str:
-        from scripts.changes import load_snapshots, snapshot
-        from scripts.render import (BLOCKS, PageLinks, changes_block, chart_figure, one_quote, schema_block, stat_link,
-                                    stat_in_heading)
+        from scripts.changes import load_notes, load_snapshots, snapshot
+        from scripts.render import (BLOCKS, PageLinks, changes_block, chart_figure, corrections_log_block, one_quote,
+                                    schema_block, stat_in_heading, stat_link)
         tables, stats, charts = _pipeline().results()
         links = PageLinks(root=page_root(page), cite=claim_citation(config, page),
                           publisher=config.extra["publisher"], contact=config.extra["contact"])
@@ -326,7 +325,9 @@ def _expand(kind: str | None, name: str, page, config) -> str:
             return schema_block(tables, stats, links, package=_state["package"])
         if name == "changes":
             current = snapshot(stats, tables["figures"], "unreleased", _state["package"]["version"], "")
-            return changes_block(tables, stats, links, snapshots=load_snapshots(), current=current)
+            return changes_block(tables, stats, links, snapshots=load_snapshots(), current=current, notes=load_notes())
+        if name == "corrections_log":
+            return corrections_log_block(tables, stats, links, snapshots=load_snapshots())
         return BLOCKS[name](tables, stats, links)
     return _pipeline().get(("expand", kind, name, page.url), fresh)
 
@@ -416,9 +417,12 @@ def on_page_context(context, page, config, nav):
     item = page_citable(page, config)
     is_data_page = page.file.src_uri == "data.md"
     context["citation"] = item
+    # Help and safety pages are for readers in danger, not part of the brief's argument: no scholarly tags.
+    context["scholarly"] = page.file.src_uri not in SUPPORT_PAGES
+    context["citation_pdf_url"] = pinned_url(config, PDF_PATH)
     context["json_ld"] = json_ld(item, page.meta.get("description", config.site_description), config.site_name,
                                  config.extra["base_url"], _state["package"] if is_data_page else None,
-                                 pinned_url(config, "downloads/"))
+                                 pinned_url(config, "downloads/"), scholarly=context["scholarly"])
     context["social_image"] = pinned_url(config, SOCIAL_CARD)
     return context
 
@@ -456,10 +460,7 @@ def content_security_policy(output: str) -> str:
     """A policy for this page alone: the site's own files, plus the hashes of exactly the inline
     scripts this page carries (Material's few lines that locate the site root, which differ with
     the page's depth). Nothing else can run."""
-    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
-                     for code in INLINE_SCRIPT.findall(output)})
-    policy = CSP.format(hashes="".join(" " + h for h in hashes))
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return f'<meta http-equiv="Content-Security-Policy" content="{csp(script_hashes(output))}">'
 
 
 def on_serve(server, config, builder):
@@ -474,6 +475,12 @@ def on_build_error(error):
 
 
 def on_post_build(config):
+    """Stop the build on a broken internal link or #anchor, checked in the built pages, so the ids that
+    the hooks and templates add count too; only then keep the pipeline's results for the next build."""
+    from scripts.linkcheck import check_folder
+    problems = check_folder(Path(config.site_dir))
+    if problems:
+        raise PluginError("Broken internal links or anchors:\n  " + "\n  ".join(problems))
     _pipeline().save()
     cache.evict_old_states()
     if _notebook_cache(config) is not None:

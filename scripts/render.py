@@ -450,31 +450,26 @@ def schema_block(tables, stats, links: PageLinks, package: dict | None = None) -
     return fragment("schema.html", resources=resources, root=links.root)
 
 
-def changes_block(tables, stats, links: PageLinks, snapshots: list | None = None, current: dict | None = None) -> str:
+def changes_block(tables, stats, links: PageLinks, snapshots: list | None = None, current: dict | None = None,
+                  notes: dict | None = None) -> str:
+    """Each release with what changed since the one before, and why; its summary from the release notes."""
     from scripts.changes import history
-    root = links.root
     if not snapshots:
         return "<p>No release has been recorded yet.</p>"
-    parts = []
-    for release, previous, differences in history(snapshots, current):
-        title = "Not yet released" if release["version"] == "unreleased" else f"Version {release['version']}"
-        since = f" since version {previous['version']}" if previous else ""
-        published = f", published {date_text(release['published'])}" if release.get("published") else ""
-        rows = [f'<tr><td>{e(c["label"])} (<a href="{root}methods/#stat-{e(c["name"])}"><code>{e(c["name"])}</code></a>)</td>'
-                f'<td>{e(c["old"])}</td><td>{e(c["new"])}</td><td>{", ".join(f"<a href={chr(34)}{root}sources/#{s}{chr(34)}>{s}</a>" for s in c["sources"]) or "—"}</td></tr>'
-                for c in differences["changed"]]
-        table = ('<div class="table-scroll" tabindex="0" role="region" aria-label="Changed figures"><table class="data-table">'
-                 f"<caption>Figures that changed{e(since)}</caption><thead><tr>"
-                 '<th scope="col">Figure</th><th scope="col">Before</th><th scope="col">Now</th><th scope="col">Sources</th>'
-                 f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>") if rows else f"<p>No figure changed{e(since)}.</p>"
-        added = "".join(f"<li>{e(a['label'])} (<code>{e(a['name'])}</code>): {e(a['display'])}</li>" for a in differences["added"])
-        removed = "".join(f"<li>{e(r['label'])} (<code>{e(r['name'])}</code>), was {e(r['display'])}</li>" for r in differences["removed"])
-        parts.append(
-            f'<section class="release" id="release-{e(release["version"])}"><h3>{e(title)}</h3>'
-            f"<p class=\"meta\">Data version {e(release['data_version'])}{e(published)}.</p>{table}"
-            + (f"<p>Added:</p><ul>{added}</ul>" if added and previous else "")
-            + (f"<p>Removed:</p><ul>{removed}</ul>" if removed else "") + "</section>")
-    return "".join(parts)
+    notes = notes or {}
+    releases = [{"release": release, "previous": previous, "differences": differences,
+                 "summary": release.get("summary") or notes.get(release["version"], {}).get("summary", ""),
+                 "count": len(release["statistics"])}
+                for release, previous, differences in history(snapshots, current)]
+    return fragment("changes.html", releases=releases, root=links.root, date_text=date_text)
+
+
+def corrections_log_block(tables, stats, links: PageLinks, snapshots: list | None = None) -> str:
+    """Every correction any release made, newest first, from the releases' recorded reasons."""
+    from scripts.changes import changes_index
+    corrections = [c for c in changes_index(snapshots or [])["changes"] if c["kind"] == "correction"]
+    return fragment("corrections_log.html", corrections=list(reversed(corrections)), root=links.root,
+                    date_text=date_text)
 
 
 BLOCKS = {
@@ -492,4 +487,5 @@ BLOCKS = {
     "referral_datasets": referral_datasets_block,
     "schema": schema_block,
     "changes": changes_block,
+    "corrections_log": corrections_log_block,
 }

@@ -197,3 +197,15 @@ def test_no_page_shows_a_python_object(built_site):
     for page in Path(built_site["dir"]).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "built-in method" not in text and " object at 0x" not in text, page
+
+
+def test_a_broken_link_or_anchor_fails_the_build_naming_it(tmp_path):
+    output = failed_build_output(tmp_path, "findings.md", lambda text: text + "\nSee [the method](methods.md#no-such-part) "
+                                 "and [a figure](figures.md#F-001) and [nothing](no-such-page.md).\n")
+    assert "no element with id 'no-such-part' in /methods/" in output
+    assert "F-001" not in output.split("Broken internal links")[-1]   # an id the hooks add is found
+    assert "no-such-page.md" in output
+
+
+def test_the_build_log_has_no_false_anchor_reports(built_site):
+    assert "no such anchor" not in built_site["log"] and "does not contain an anchor" not in built_site["log"]
