@@ -8,13 +8,16 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import material as material_theme
 
 FRAGMENTS = Path(__file__).resolve().parent.parent / "overrides" / "fragments"
 
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(FRAGMENTS), autoescape=True,
+    # Material's own icons (.icons/…) are there to include as inline SVG, as its templates do.
+    material = Path(material_theme.__file__).parent / "templates"
+    return jinja2.Environment(loader=jinja2.FileSystemLoader([FRAGMENTS, material]), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 

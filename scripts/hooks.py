@@ -20,6 +20,7 @@ import sys
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as part of a package
@@ -29,17 +30,12 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from scripts.cite import Citable, bibtex, citation_html, ris  # noqa: E402
+from scripts.fragments import fragment  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
 from scripts.tokens import UnknownNames, insert_html, substitute  # noqa: E402
 
 DATA_DIR = ROOT / "data"
 CACHE_DIR = ROOT / ".cache"
-EXIT_LINK = (
-    '<div class="exit-this-page" role="region" aria-label="Quick exit" data-exit-this-page>'
-    '<a href="{url}" rel="nofollow noreferrer" referrerpolicy="no-referrer">Exit this page'
-    '<span class="exit-this-page__hint"> (or press Shift 3 times)</span></a>'
-    '<div class="exit-this-page__status" role="status" aria-live="polite" data-exit-this-page-status></div></div>'
-)
 BODY_OPEN = re.compile(r"<body[^>]*>")
 # Material's skip-link container (it holds only the link): wrapped in a landmark, because with "Exit this
 # page" first in <body> axe no longer treats it as a skip link and flags content outside landmarks.
@@ -250,34 +246,69 @@ def claim_citation(config, page):
     """Citations for single claims on a page: the pinned page address plus the claim's anchor."""
     def cite(anchor: str, title: str) -> str:
         item = citable(config, title, f"{pinned_url(config, page.url)}#{anchor}")
-        return (f'<details class="cite-claim"><summary>Cite {html.escape(title)}</summary>'
-                f'{citation_html(item, "cite-" + anchor)}</details>')
+        return fragment("cite-claim.html", title=title, reference=citation_html(item, "cite-" + anchor))
     return cite
 
 
 def page_citation(page, config) -> str:
     downloads = ' <a href="cite.bib" download>BibTeX</a> · <a href="cite.ris" download>RIS</a>'
-    return ('<section class="cite-page" aria-labelledby="cite-this-page"><h2 id="cite-this-page">Cite this page</h2>'
-            + citation_html(page_citable(page, config), "cite-page", downloads) + "</section>")
+    return fragment("cite-page.html", reference=citation_html(page_citable(page, config), "cite-page", downloads))
+
+
+# ------------------------------------------------------------- publication line
+
+def publication_line(page, config, full: bool) -> str:
+    """Publisher, dates, version and how to report an error, from mkdocs.yml, the release snapshots and the data."""
+    from scripts.changes import load_snapshots
+    from scripts.render import date_text
+    stats = _pipeline().results()[1]
+    updated = str(config.extra["published"])
+    first_published = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
+    return fragment("publication.html", full=full, publisher=config.extra["publisher"], root=page_root(page),
+                    first_published=first_published, first_published_text=date_text(first_published),
+                    updated=updated, updated_text=date_text(updated), evidence_up_to=stats["evidence_up_to"].display,
+                    version=config.extra["site_version"], data_version=config.extra["data_version"])
+
+
+def after_title(content: str, html_after: str) -> str:
+    """Put HTML right after the page's <h1> (or first, where a page has none)."""
+    end = content.find("</h1>")
+    return content[:end + 5] + html_after + content[end + 5:] if end >= 0 else html_after + content
 
 
 # -------------------------------------------------------------------------- pages
 
+def page_root(page) -> str:
+    """The relative path from a page back to the site root."""
+    return "../" * page.url.count("/")
+
+
 def _known(kind: str | None) -> set[str]:
     def names():
-        from scripts.render import BLOCKS
-        _, stats, charts = _pipeline().results()
-        return {None: set(stats), "chart": set(charts), "block": set(BLOCKS)}
+        from scripts.render import BLOCKS, record_ids
+        tables, stats, charts = _pipeline().results()
+        return {None: set(stats), "chart": set(charts), "block": set(BLOCKS), "quote": set(tables["quotes"]["id"]),
+                "ref": record_ids(tables)}
     return _pipeline().get("known", names)[kind]
 
 
 def _expand(kind: str | None, name: str, page, config) -> str:
+    if kind == "ref":   # numbered in order of first appearance on the page, like footnotes
+        refs = page.refs
+        number = refs.setdefault(name, len(refs) + 1)
+        return _pipeline().get(("ref", name, number, page.url), lambda: _ref_marker(name, number, page))
+
     def fresh() -> str:
         from scripts.changes import load_snapshots, snapshot
-        from scripts.render import BLOCKS, PageLinks, changes_block, chart_figure, schema_block, stat_link
+        from scripts.render import (BLOCKS, PageLinks, changes_block, chart_figure, one_quote, schema_block, stat_link,
+                                    stat_in_heading)
         tables, stats, charts = _pipeline().results()
-        links = PageLinks(root="../" * page.url.count("/"), cite=claim_citation(config, page),
+        links = PageLinks(root=page_root(page), cite=claim_citation(config, page),
                           publisher=config.extra["publisher"], contact=config.extra["contact"])
+        if kind == "heading":
+            return stat_in_heading(stats[name])
+        if kind == "quote":
+            return one_quote(tables, name, links)
         if kind == "chart":
             return chart_figure(charts[name], tables["sources"], tables["figures"], links)
         if kind is None:
@@ -292,6 +323,7 @@ def _expand(kind: str | None, name: str, page, config) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
+    page.refs = {}
     try:
         markdown, page.generated_html = substitute(
             markdown, page.file.src_uri, _known, lambda kind, name: _expand(kind, name, page, config))
@@ -317,11 +349,35 @@ def _strip_notebook(content: str) -> str:
 
 
 def on_page_content(content, page, config, files):
-    content = insert_html(content, getattr(page, "generated_html", {}))
+    generated = getattr(page, "generated_html", {})
+    content = insert_html(content, generated)
+    _fill_toc(page.toc, generated)
     if "jp-Notebook" in content:
         content = _pipeline().get(("notebook", hashlib.sha256(content.encode()).hexdigest()),
                                   lambda: _strip_notebook(content))
-    return content + page_citation(page, config)
+    content = after_title(content, publication_line(page, config, full=page.file.src_uri == "index.md"))
+    refs = list(getattr(page, "refs", {}))
+    notes = _pipeline().get(("notes", page.url, tuple(refs)), lambda: _page_notes(refs, page)) if refs else ""
+    return content + notes + page_citation(page, config)
+
+
+def _ref_marker(record_id: str, number: int, page) -> str:
+    from scripts.render import ref_marker
+    return ref_marker(_pipeline().results()[0], record_id, number, page_root(page))
+
+
+def _page_notes(record_ids: list[str], page) -> str:
+    from scripts.render import page_notes
+    return page_notes(_pipeline().results()[0], record_ids, page_root(page))
+
+
+def _fill_toc(items, generated: dict[str, str]) -> None:
+    """A statistic in a heading: the page's contents show its value as plain text, not the placeholder."""
+    for item in items:
+        for key, fragment_html in generated.items():
+            if key in item.title:
+                item.title = item.title.replace(key, re.sub(r"<[^>]+>", "", fragment_html))
+        _fill_toc(item.children, generated)
 
 
 def on_page_context(context, page, config, nav):
@@ -343,18 +399,20 @@ def on_post_page(output, page, config):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "cite.bib").write_text(bibtex(item), encoding="utf-8")
     (folder / "cite.ris").write_text(ris(item), encoding="utf-8", newline="")
-    return finish_html(output, config)
+    return finish_html(output, config, help_url=page_root(page) + "help/")
 
 
 def on_post_template(output, template_name, config):
     """The 404 page is rendered from a template, not a page: it needs the exit button and CSP too."""
-    return finish_html(output, config) if template_name == "404.html" else output
+    if template_name != "404.html":
+        return output
+    return finish_html(output, config, help_url=urlsplit(config.site_url or "/").path.rstrip("/") + "/help/")
 
 
-def finish_html(output: str, config) -> str:
+def finish_html(output: str, config, help_url: str) -> str:
     """Put "Exit this page" first in <body>, so it is the first thing a keyboard reaches and sits outside
     the components that instant navigation swaps; give the skip link a landmark; add the page's CSP."""
-    link = EXIT_LINK.format(url=config.extra["exit_url"])
+    link = fragment("quick-exit.html", exit_url=config.extra["exit_url"], help_url=help_url)
     output = BODY_OPEN.sub(lambda match: match.group(0) + link, output, count=1)
     output = SKIP_LINK.sub(lambda match: f'<nav class="md-skip-nav" aria-label="Skip to content">{match.group(0)}</nav>',
                            output, count=1)

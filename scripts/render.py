@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import partial
@@ -47,28 +48,59 @@ class PageLinks:
 
 # ----------------------------------------------------------------- small parts
 
-def date_text(partial_date: str, certainty: str = "exact") -> str:
-    """'2023-11-09' -> '9 November 2023'; flags dates that are inferred or approximate."""
+@dataclass(frozen=True)
+class DateShown:
+    """A date as pages print it: once, with its certainty once, and why in a note."""
+    iso: str            # for <time datetime>: '2023-11-09', '2023-11' or '2023'
+    text: str           # '9 November 2023'
+    certainty: str      # '', 'c.' or 'inferred'
+    note: str           # why the date is uncertain, without repeating the date
+
+
+def shown_date(partial_date: str, certainty: str = "exact", note: str = "") -> DateShown | None:
     if not partial_date:
-        return "undated"
+        return None
     parts = partial_date.split("-")
     text = partial_date if len(parts) == 1 else month_label(partial_date) if len(parts) == 2 else \
         f"{int(parts[2])} {month_label(partial_date[:7])}"
-    if certainty == "approximate":
-        return f"c. {text}"
-    if certainty == "inferred":
-        return f"{text} (inferred)"
-    return text
+    # Notes often restate the date and its certainty ("2023-11-09 (inferred; page undated)"): keep the why.
+    why = note.replace(partial_date, "").strip(" ;,()")
+    why = "" if why.lower() in ("inferred", "approximate", "c.") else why.removeprefix("inferred; ").removeprefix("approximate; ")
+    return DateShown(partial_date, text, {"approximate": "c.", "inferred": "inferred"}.get(certainty, ""), why)
+
+
+def date_text(partial_date: str, certainty: str = "exact") -> str:
+    """'2023-11-09' -> '9 November 2023'; flags dates that are inferred or approximate (plain text)."""
+    shown = shown_date(partial_date, certainty)
+    if shown is None:
+        return "undated"
+    return f"c. {shown.text}" if shown.certainty == "c." else f"{shown.text} ({shown.certainty})" if shown.certainty else shown.text
 
 
 def stat_link(stat: Statistic, root: str) -> str:
-    return (f'<a class="stat" href="{root}methods/#stat-{stat.name}" title="{e(stat.label)}: how it is computed">'
-            f"{e(stat.display)}</a>")
+    return fragment("stat.html", stat=stat, root=root)
+
+
+def stat_in_heading(stat: Statistic) -> str:
+    """A statistic in a heading is plain text: a heading is no place for a link."""
+    return fragment("stat-in-heading.html", stat=stat)
+
+
+@dataclass(frozen=True)
+class SourceShown:
+    id: str
+    publisher: str
+    year: str
+    title: str
+    url: str
+
+
+def shown_source(source: pd.Series) -> SourceShown:
+    return SourceShown(source["id"], source["publisher"], source["published"][:4] or "n.d.", source["title"], source["url"])
 
 
 def source_link(source: pd.Series, root: str) -> str:
-    year = source["published"][:4] or "n.d."
-    return f'<a href="{root}sources/#{source["id"]}">{e(source["publisher"])} ({year})</a>'
+    return fragment("source-link.html", source=shown_source(source), root=root)
 
 
 def sources_line(source_ids, sources: pd.DataFrame, root: str) -> str:
@@ -76,26 +108,25 @@ def sources_line(source_ids, sources: pd.DataFrame, root: str) -> str:
     return "; ".join(source_link(by_id.loc[s], root) for s in dict.fromkeys(source_ids))
 
 
-def external_link(url: str, text: str) -> str:
-    if not url:
-        return e(text)
-    return f'<a href="{e(url)}" rel="noopener noreferrer">{e(text)}</a>'
+def is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def cell_text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
 def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_ids: pd.Series | None = None) -> str:
-    head = "".join(f'<th scope="col">{e(label)}</th>' for label in columns.values())
-    body = []
-    for position, (_, row) in enumerate(frame.iterrows()):
-        cells = []
-        for column in columns:
-            value = row[column]
-            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else (
-                f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value))
-            cells.append(f"<td>{e(text)}</td>")
-        row_id = f' id="{e(row_ids.iloc[position])}"' if row_ids is not None else ""
-        body.append(f"<tr{row_id}>{''.join(cells)}</tr>")
-    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{e(caption)}"><table class="data-table">'
-            f"<caption>{e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+    """A reader-facing table: the first column is the key column (kept in view on a phone, where rows
+    stack), numbers are right-aligned."""
+    numeric = {c for c in columns if c in frame and pd.api.types.is_numeric_dtype(frame[c])}
+    rows = [{"id": None if row_ids is None else row_ids.iloc[i],
+             "cells": [{"text": cell_text(row[c]), "label": columns[c], "numeric": c in numeric} for c in columns]}
+            for i, (_, row) in enumerate(frame.iterrows())]
+    return fragment("table.html", caption=caption, headers=[{"label": columns[c], "numeric": c in numeric} for c in columns],
+                    rows=rows)
 
 
 # ---------------------------------------------------------------------- charts
@@ -159,139 +190,171 @@ def statistics_block(tables, stats: dict[str, Statistic], links: PageLinks) -> s
     root = links.root
     figures, sources = tables["figures"], tables["sources"]
     by_figure = figures.set_index("id")
-    rows = []
-    for stat in stats.values():
-        sources_html = sources_line([by_figure.loc[f, "source_id"] for f in stat.figure_ids], sources, root) or "this site’s own tables"
-        figure_links = ", ".join(f'<a href="{root}figures/#{f}">{f}</a>' for f in stat.figure_ids) or "—"
-        rows.append(
-            f'<tr id="stat-{stat.name}"><td><code>{e(stat.name)}</code></td><td>{e(stat.display)}</td><td>{e(stat.label)}</td>'
-            f"<td>{e(stat.method)}</td><td>{figure_links}</td><td>{sources_html}</td></tr>")
-    return ('<div class="table-scroll" tabindex="0" role="region" aria-label="Statistics"><table class="data-table statistics">'
-            "<caption>Every statistic on this site, how it is computed and what it rests on</caption>"
-            '<thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col">What it is</th>'
-            '<th scope="col">How it is computed</th><th scope="col">Figures</th><th scope="col">Sources</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    rows = [{"stat": stat, "figure_ids": stat.figure_ids,
+             "sources": sources_line([by_figure.loc[f, "source_id"] for f in stat.figure_ids], sources, root)}
+            for stat in stats.values()]
+    return fragment("statistics.html", rows=rows, root=root)
+
+
+FIGURE_GROUPS = [  # (heading, anchor, test on the figure's statement and unit), first match wins
+    ("Police referrals and data sharing", "referrals", ("referr", "shared", "status check", "enquir", "inquir", "reported")),
+    ("Enforcement and outcomes", "outcomes", ("enforcement", "detain", "remov", "papers")),
+    ("Recommendations and government responses", "responses", ("recommend", "accept", "review", "protocol", "strategy", "scheme", "consent", "£")),
+    ("Parliament", "parliament", ("peers", "vote", "majority", "amendment", "lords", "commons", "act ")),
+]
+
+
+def figure_group(statement: str) -> tuple[str, str]:
+    text = statement.lower()
+    for heading, anchor, words in FIGURE_GROUPS:
+        if any(word in text for word in words):
+            return heading, anchor
+    return "Surveys, research and other evidence", "other"
 
 
 def figures_block(tables, stats, links: PageLinks) -> str:
     root = links.root
-    figures, sources = tables["figures"], tables["sources"]
-    items = []
-    for _, f in figures.iterrows():
+    sources = tables["sources"].set_index("id", drop=False)
+    groups: dict[tuple[str, str], list] = {}
+    for _, f in tables["figures"].iterrows():
         value = f["wording"] or ("" if pd.isna(f["value"]) else format_number(f["value"], 0 if float(f["value"]).is_integer() else 1))
-        period = " to ".join(p for p in (f["period_start"], f["period_end"]) if p)
-        caveat = f'<p class="caveat"><strong>Caveat:</strong> {e(f["caveat"])}</p>' if f["caveat"] else ""
-        items.append(
-            f'<li id="{f["id"]}"><p><a class="data-id" href="#{f["id"]}">{f["id"]}</a> '
-            f'<strong>{e(value)}</strong> {e(f["unit"])}. {e(f["statement"])}</p>'
-            f'<p class="meta">{e(f["geography"])}{"; " + e(period) if period else ""}{" (" + e(f["period_note"]) + ")" if f["period_note"] else ""}. '
-            f'Source: {sources_line([f["source_id"]], sources, root)}. Evidence: “{e(f["evidence"])}”</p>{caveat}'
-            f'{links.cite(f["id"], "Figure " + f["id"])}</li>')
-    return f'<ol class="figures">{"".join(items)}</ol>'
+        groups.setdefault(figure_group(f["statement"]), []).append({
+            "row": f, "value": value, "period": " to ".join(date_text(p) for p in (f["period_start"], f["period_end"]) if p),
+            "source": shown_source(sources.loc[f["source_id"]]), "cite": links.cite(f["id"], "Figure " + f["id"])})
+    order = [(h, a) for h, a, _ in FIGURE_GROUPS] + [("Surveys, research and other evidence", "other")]
+    return fragment("figures.html", groups=[(heading, anchor, groups[(heading, anchor)]) for heading, anchor in order
+                                            if (heading, anchor) in groups], root=root)
+
+
+SOURCE_KINDS = [  # (heading, anchor, words in the publisher's name), first match wins
+    ("Government, Parliament and public bodies", "official", ("home office", "gov", "parliament", "house of", "hansard",
+                                                              "commissioner", "hmicfrs", "hm inspectorate", "college of policing",
+                                                              "iopc", "police", "npcc", "legislation", "office", "committee", "ons")),
+    ("Charities, campaigns and lawyers", "civil-society", ("sisters", "lawrs", "latin american", "coalition", "liberty", "praxis",
+                                                          "solace", "jcwi", "joint council", "refuge", "women", "step up", "galop",
+                                                          "aid", "support", "trust", "network", "rights", "centre", "karma", "respect",
+                                                          "samaritans", "unseen", "salvation", "institute", "ncdv", "university")),
+]
 
 
 def sources_block(tables, stats, links: PageLinks) -> str:
-    items = []
+    groups: dict[tuple[str, str], list] = {}
     for _, s in tables["sources"].iterrows():
-        date = date_text(s["published"], s["published_certainty"])
-        note = f' <span class="meta">{e(s["notes"])}</span>' if s["notes"] else ""
-        date_note = f' ({e(s["published_note"])})' if s["published_note"] and s["published_certainty"] != "exact" else ""
-        items.append(f'<li id="{s["id"]}"><a class="data-id" href="#{s["id"]}">{s["id"]}</a> {e(s["publisher"])} '
-                     f'({e(date)}{date_note}). {external_link(s["url"], s["title"])}.{note}</li>')
-    return f'<ul class="sources">{"".join(items)}</ul>'
+        publisher = s["publisher"].lower()
+        kind = next(((h, a) for h, a, words in SOURCE_KINDS if any(w in publisher for w in words)),
+                    ("News and other publications", "news"))
+        groups.setdefault(kind, []).append({"row": s, "date": shown_date(s["published"], s["published_certainty"], s["published_note"])})
+    order = [(h, a) for h, a, _ in SOURCE_KINDS] + [("News and other publications", "news")]
+    return fragment("sources.html", groups=[(h, a, groups[(h, a)]) for h, a in order if (h, a) in groups])
+
+
+def attribution(role: str, organisation: str) -> str:
+    """'Chief Executive, Southall Black Sisters'; the organisation is left out where the role already names it."""
+    core = organisation.removeprefix("Office of the ").removeprefix("The ")
+    return ", ".join(x for x in (role, "" if core and core.lower() in role.lower() else organisation) if x)
+
+
+def quote_view(q: pd.Series, sources: pd.DataFrame, links: PageLinks) -> dict:
+    return {"row": q, "attribution": attribution(q["role"], q["organisation"]),
+            "date": shown_date(q["date"], q["date_certainty"], q["date_note"]),
+            "source": shown_source(sources.loc[q["source_id"]]), "cite": links.cite(q["id"], f"Quote from {q['speaker']}")}
 
 
 def quotes_block(tables, stats, links: PageLinks, group: str = "") -> str:
     """The quotes of one group of speakers (see SPEAKER_GROUPS); the page gives each group its heading."""
-    root = links.root
-    quotes, sources = tables["quotes"], tables["sources"].set_index("id", drop=False)
-    items = []
-    for _, q in quotes[quotes["speaker_group"] == group].iterrows():
-        source = sources.loc[q["source_id"]]
-        role = ", ".join(x for x in (q["role"], q["organisation"]) if x)
-        context = f'<p class="meta">{e(q["context"])}</p>' if q["context"] else ""
-        items.append(
-            f'<figure class="quote" id="{q["id"]}"><blockquote><p>{e(q["quote"])}</p></blockquote>'
-            f'<figcaption><strong>{e(q["speaker"])}</strong>, {e(role)}. {e(date_text(q["date"], q["date_certainty"]))}'
-            f'{" (" + e(q["date_note"]) + ")" if q["date_note"] else ""}. '
-            f'Source: {external_link(source["url"], source["title"])} ({source_link(source, root)}). '
-            f'<a class="data-id" href="#{q["id"]}">Link to this quote ({q["id"]})</a></figcaption>{context}'
-            f'{links.cite(q["id"], "Quote " + q["id"] + ", " + q["speaker"])}</figure>')
-    return "".join(items) or "<p>No quotes in this group.</p>"
+    sources = tables["sources"].set_index("id", drop=False)
+    quotes = tables["quotes"]
+    return fragment("quotes.html", quotes=[quote_view(q, sources, links) for _, q in quotes[quotes["speaker_group"] == group].iterrows()],
+                    root=links.root)
+
+
+def one_quote(tables, quote_id: str, links: PageLinks) -> str:
+    """A quote set apart in running text (`{{ quote: Q-004 }}`), e.g. the key quotes that lead Voices."""
+    sources = tables["sources"].set_index("id", drop=False)
+    q = tables["quotes"].set_index("id", drop=False).loc[quote_id]
+    return fragment("quotes.html", quotes=[quote_view(q, sources, links)], root=links.root, key=True)
+
+
+TIMELINE_KINDS = {"campaign": "Campaign", "policing": "Policing", "oversight": "Oversight", "government": "Government",
+                  "parliament": "Parliament", "research": "Research", "data": "Data"}
 
 
 def timeline_block(tables, stats, links: PageLinks) -> str:
-    root = links.root
     sources = tables["sources"].set_index("id", drop=False)
-    items = []
-    for _, t in tables["timeline"].iterrows():
-        note = f' <span class="meta">({e(t["date_note"])})</span>' if t["date_note"] else ""
-        items.append(
-            f'<li id="{t["id"]}" class="kind-{t["kind"]}"><p><a class="data-id" href="#{t["id"]}">{t["id"]}</a> '
-            f'<strong><time>{e(date_text(t["date"], t["date_certainty"]))}</time></strong>{note} '
-            f'<span class="kind">{e(t["kind"])}</span></p><p>{e(t["event"])} '
-            f'Source: {source_link(sources.loc[t["source_id"]], root)}.</p></li>')
-    return f'<ol class="timeline">{"".join(items)}</ol>'
+    events = [{"row": t, "date": shown_date(t["date"], t["date_certainty"], t["date_note"]),
+               "kind": TIMELINE_KINDS.get(t["kind"], t["kind"].capitalize()),
+               "source": shown_source(sources.loc[t["source_id"]])} for _, t in tables["timeline"].iterrows()]
+    return fragment("timeline.html", events=events, root=links.root)
 
 
 def recommendations_block(tables, stats, links: PageLinks) -> str:
-    root = links.root
     sources = tables["sources"].set_index("id", drop=False)
-    items = []
-    for _, r in tables["recommendations"].iterrows():
-        response_source = f' Source: {source_link(sources.loc[r["response_source_id"]], root)}.' if r["response_source_id"] else ""
-        response_date = f' ({e(date_text(r["response_on"], r["response_on_certainty"] or "exact"))})' if r["response_on"] else ""
-        items.append(
-            f'<article class="recommendation status-{r["status"].replace(" ", "-")}" id="{r["id"]}">'
-            f'<h3><a class="data-id" href="#{r["id"]}">{r["id"]}</a> {e(r["recommendation"])}</h3>'
-            f'<p class="meta">{e(r["made_by"])}, <em>{e(r["report"])}</em>, {e(date_text(r["made_on"], r["made_on_certainty"]))}. '
-            f'To: {e(r["addressed_to"])}. Source: {source_link(sources.loc[r["source_id"]], root)}.</p>'
-            f'<p><span class="status">Status: {e(r["status"])}</span> {e(r["response"])}{response_date}{response_source}</p>'
-            f'{links.cite(r["id"], "Recommendation " + r["id"])}</article>')
-    return "".join(items)
+    items = [{"row": r, "made_on": shown_date(r["made_on"], r["made_on_certainty"]),
+              "response_on": shown_date(r["response_on"], r["response_on_certainty"] or "exact"),
+              "source": shown_source(sources.loc[r["source_id"]]),
+              "response_source": shown_source(sources.loc[r["response_source_id"]]) if r["response_source_id"] else None,
+              "cite": links.cite(r["id"], "Recommendation: " + r["recommendation"][:60].rsplit(" ", 1)[0] + " …")}
+             for _, r in tables["recommendations"].iterrows()]
+    return fragment("recommendations.html", items=items, root=links.root)
 
 
 def votes_block(tables, stats, links: PageLinks) -> str:
-    root = links.root
     figures = tables["figures"].set_index("id")
     sources = tables["sources"].set_index("id", drop=False)
-    rows = []
-    for _, v in tables["votes"].iterrows():
-        def count(column):
-            return f'{figures.loc[v[column], "value"]:,.0f}' if v[column] else "not recorded"
-        majority = count("majority_figure_id") if v["majority_figure_id"] else "—"
-        rows.append(
-            f'<tr id="{v["id"]}"><td><a class="data-id" href="#{v["id"]}">{v["id"]}</a></td>'
-            f'<td>{e(date_text(v["date"], v["date_certainty"]))}</td><td>{e(v["house"])}</td><td>{e(v["bill"])}: {e(v["question"])}</td>'
-            f'<td>{e(v["result"])}</td><td>{count("votes_for_figure_id")}</td><td>{count("votes_against_figure_id")}</td>'
-            f'<td>{majority}</td><td>{e(v["note"])} {source_link(sources.loc[v["source_id"]], root)}</td></tr>')
-    return ('<div class="table-scroll" tabindex="0" role="region" aria-label="Parliamentary votes"><table class="data-table">'
-            "<caption>Parliamentary votes on a firewall</caption><thead><tr>"
-            + "".join(f'<th scope="col">{h}</th>' for h in ("ID", "Date", "House", "Question", "Result", "For", "Against", "Majority", "Notes and source"))
-            + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+    def count(figure_id: str) -> str:
+        return format_number(figures.loc[figure_id, "value"]) if figure_id else ""
+    rows = [{"row": v, "date": shown_date(v["date"], v["date_certainty"], v["date_note"]),
+             "for": count(v["votes_for_figure_id"]), "against": count(v["votes_against_figure_id"]),
+             "majority": count(v["majority_figure_id"]), "source": shown_source(sources.loc[v["source_id"]])}
+            for _, v in tables["votes"].iterrows()]
+    return fragment("votes.html", rows=rows, root=links.root)
+
+
+PHONE = re.compile(r"(?P<text>text )?(?P<number>(?<!\d)(?:0(?:\s?\d){9,10}|999|116 123|61016)(?!\d))")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+WEB = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org\.uk|gov\.uk|co\.uk|wales|org|com)(?:/[\w/-]*)?")
+
+
+def contact_parts(contact: str) -> list[dict]:
+    """A helpline's contact text split into plain text and links a phone can act on: tel: for numbers to
+    call, sms: for numbers to text, mailto: and https: for the addresses the entry gives."""
+    parts, position = [], 0
+    pattern = re.compile(f"{PHONE.pattern}|(?P<email>{EMAIL.pattern})|(?P<web>{WEB.pattern})")
+    for match in pattern.finditer(contact):
+        parts.append({"text": contact[position:match.start()], "href": None})
+        if match.group("number"):
+            if match.group("text"):
+                parts.append({"text": "text ", "href": None})
+            scheme = "sms:" if match.group("text") else "tel:"
+            parts.append({"text": match.group("number"), "href": scheme + re.sub(r"\s", "", match.group("number"))})
+        elif match.group("email"):
+            parts.append({"text": match.group("email"), "href": "mailto:" + match.group("email")})
+        else:
+            parts.append({"text": match.group("web"), "href": "https://" + match.group("web")})
+        position = match.end()
+    parts.append({"text": contact[position:], "href": None})
+    return [p for p in parts if p["text"]]
+
+
+def helpline_view(h: pd.Series, sources: pd.DataFrame) -> dict:
+    source = sources.loc[h["source_id"]]
+    return {"row": h, "contact": contact_parts(h["contact"]), "source": shown_source(source),
+            "source_date": shown_date(source["published"], source["published_certainty"]),
+            "checked": shown_date(h["checked_on"]) if h["checked_on"] else None}
 
 
 def helplines_block(tables, stats, links: PageLinks) -> str:
     sources = tables["sources"].set_index("id", drop=False)
-    items = []
-    for _, h in tables["helplines"].iterrows():
-        source = sources.loc[h["source_id"]]
-        items.append(
-            f'<article class="helpline" id="{h["id"]}"><h3>{e(h["service"])}</h3>'
-            f'<p class="contact">{e(h["contact"])}</p><p>{e(h["hours"])}. For: {e(h["who_for"])}.</p>'
-            f'<p class="meta">Number from: {external_link(source["url"], source["title"])} ({e(source["publisher"])}). '
-            f'Source page dated: {e(date_text(source["published"], source["published_certainty"]))}. '
-            f'Last checked: {e(date_text(h["checked_on"]))}, against an {e(h["checked_how"])}.</p></article>')
-    return "".join(items)
+    return fragment("helplines.html", helplines=[helpline_view(h, sources) for _, h in tables["helplines"].iterrows()])
 
 
 EMERGENCY_HELPLINE = "H-01"   # the emergency number, shown at the top of the home, help and safety pages
 
 
 def emergency_block(tables, stats, links: PageLinks) -> str:
-    helpline = tables["helplines"].set_index("id").loc[EMERGENCY_HELPLINE]
-    return (f'<p class="emergency"><strong>{e(helpline["service"])}: {e(helpline["contact"])}.</strong> '
-            f'<a href="{links.root}help/#{EMERGENCY_HELPLINE}">Where this comes from</a>.</p>')
+    helpline = tables["helplines"].set_index("id", drop=False).loc[EMERGENCY_HELPLINE]
+    return fragment("emergency.html", helpline=helpline, contact=contact_parts(helpline["contact"]), root=links.root)
 
 
 def contact_block(tables, stats, links: PageLinks) -> str:
@@ -303,9 +366,55 @@ def referral_datasets_block(tables, stats, links: PageLinks) -> str:
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
     rates["per_month"] = rates["per_month"].map(lambda v: "not computed: period given in years only" if pd.isna(v) else f"{v:.1f}")
     rates["count"] = rates["count"].map(lambda v: f"{v:,.0f}")
-    return table_html(rates, {"label": "Dataset", "counts": "Who is counted", "area": "Area", "count": "Count",
-                              "period": "Period", "per_month": "Per month", "figure_id": "Figure"},
-                      "Every published count of referrals, with what it counts and where")
+    return fragment("table.html", caption="Every published count of referrals, with what it counts and where", headers=[
+        {"label": label, "numeric": numeric} for label, numeric in
+        (("Dataset", False), ("Count", True), ("Who is counted", False), ("Area", False), ("Period", False), ("Per month", True))],
+        rows=[{"id": None, "cells": [{"text": r[c], "label": label, "numeric": c in ("count", "per_month")} for c, label in
+              (("label", "Dataset"), ("count", "Count"), ("counts", "Who is counted"), ("area", "Area"), ("period", "Period"),
+               ("per_month", "Per month"))]} for _, r in rates.iterrows()])
+
+
+# ------------------------------------------------------------- source markers
+
+RECORDS = {  # ID prefix -> (table, page the record is on, what to call it)
+    "F": ("figures", "figures", "Figure"), "S": ("sources", "sources", "Source"), "Q": ("quotes", "voices", "Quote"),
+    "T": ("timeline", "timeline", "Event"), "R": ("recommendations", "recommendations", "Recommendation"),
+    "V": ("votes", "recommendations", "Vote"),
+}
+
+
+def record_ids(tables) -> set[str]:
+    return {i for table, _, _ in RECORDS.values() for i in tables[table]["id"]}
+
+
+def record_note(tables, record_id: str) -> dict:
+    """What a numbered source marker points at: its address, a short description and its source."""
+    table, page, kind = RECORDS[record_id.split("-")[0]]
+    row = tables[table].set_index("id", drop=False).loc[record_id]
+    sources = tables["sources"].set_index("id", drop=False)
+    source_id = record_id if kind == "Source" else row["source_id"]
+    text = {
+        "Figure": lambda: row["statement"],
+        "Source": lambda: row["title"],
+        "Quote": lambda: f"{row['speaker']}, {date_text(row['date'], row['date_certainty'])}",
+        "Event": lambda: f"{date_text(row['date'], row['date_certainty'])}: {row['event']}",
+        "Recommendation": lambda: f"{row['made_by']}: {row['recommendation']}",
+        "Vote": lambda: f"{row['house']}, {date_text(row['date'], row['date_certainty'])}: {row['bill']}, {row['question']}",
+    }[kind]()
+    return {"id": record_id, "page": page, "kind": kind, "text": text, "source": shown_source(sources.loc[source_id])}
+
+
+def ref_marker(tables, record_id: str, number: int, root: str) -> str:
+    return fragment("ref.html", note=record_note(tables, record_id), number=number, root=root)
+
+
+def page_notes(tables, record_ids_in_order: list[str], root: str) -> str:
+    return fragment("page-notes.html", notes=[record_note(tables, i) for i in record_ids_in_order], root=root)
+
+
+def key_numbers_block(tables, stats, links: PageLinks) -> str:
+    """The front page's key-number tiles: each value computed, each tile linking to its detail."""
+    return fragment("key-numbers.html", stats=stats, root=links.root)
 
 
 def schema_block(tables, stats, links: PageLinks, package: dict | None = None) -> str:
@@ -366,6 +475,7 @@ BLOCKS = {
     "helplines": helplines_block,
     "emergency": emergency_block,
     "contact": contact_block,
+    "key_numbers": key_numbers_block,
     "referral_datasets": referral_datasets_block,
     "schema": schema_block,
     "changes": changes_block,

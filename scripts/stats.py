@@ -114,6 +114,14 @@ def months_counted(dataset: pd.Series) -> tuple[int | None, str]:
     return months, f"{months} months, counting the calendar months {month_label(start)} to {month_label(end)}, both included"
 
 
+def latest_evidence(period_ends: pd.Series, published: pd.Series) -> str:
+    """The latest period end that evidence covers: a period ending after the newest source was published
+    is a target (e.g. '2035'), not evidence, so it does not count."""
+    newest_source = max(p for p in published if p)
+    ends = [end for end in period_ends if end and end[:len(newest_source)] <= newest_source[:len(end)]]
+    return max(ends)
+
+
 def referral_rates(figures: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFrame:
     """One row per referral dataset: its count, period and, where the period's length in months is known, the monthly rate."""
     merged = datasets.merge(figures, left_on="figure_id", right_on="id", suffixes=("", "_figure"))
@@ -354,6 +362,10 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
     add(Statistic("timeline_first_year", int(years.min()), str(years.min()), "First year in the timeline", "Earliest date in timeline.csv.", ()))
     add(Statistic("timeline_last_year", int(years.max()), str(years.max()), "Latest year in the timeline", "Latest date in timeline.csv.", ()))
     add(Statistic("quotes_count", len(tables["quotes"]), str(len(tables["quotes"])), "Quotes collected", "Rows in quotes.csv.", ()))
+    evidence_end = latest_evidence(figures["period_end"], tables["sources"]["published"])
+    add(Statistic("evidence_up_to", evidence_end, month_label(evidence_end), "The latest period the evidence covers",
+                  "The latest period end among the figures, leaving out ends after the newest source was published "
+                  "(those are targets, not evidence).", ()))
     add(Statistic("sources_count", len(tables["sources"]), str(len(tables["sources"])), "Source documents", "Rows in sources.csv.", ()))
     _check_what_pages_say(stats)
     return stats

@@ -1,4 +1,5 @@
-"""`{{ name }}`, `{{ chart: name }}` and `{{ block: name }}` in Markdown pages.
+"""`{{ name }}`, `{{ chart: name }}`, `{{ block: name }}`, `{{ quote: Q-001 }}` and `{{ ref: F-001 }}` in
+Markdown pages. A ref is a numbered source marker, footnote style; the page lists its refs at the end.
 
 Tokens become placeholders before Markdown runs and HTML after it (insert_html), so nothing
 generated from data, not even a title attribute, is ever read as Markdown. Text inside code is
@@ -10,11 +11,12 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-TOKEN = re.compile(r"\{\{\s*(?:(chart|block)\s*:\s*)?([A-Za-z0-9_\-]+)\s*\}\}")
+TOKEN = re.compile(r"\{\{\s*(?:(chart|block|quote|ref)\s*:\s*)?([A-Za-z0-9_\-]+)\s*\}\}")
 FENCE = re.compile(r"^\s*(```|~~~)")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
-KINDS = {None: "statistic", "chart": "chart", "block": "block"}
+EXPLICIT_ANCHOR = re.compile(r"\{\s*#[\w-]+[^}]*\}\s*$")
+KINDS = {None: "statistic", "chart": "chart", "block": "block", "quote": "quote", "ref": "record"}
 
 
 class UnknownNames(Exception):
@@ -43,20 +45,23 @@ def substitute(markdown: str, page_path: str, known: Callable[[str | None], set[
         if in_fence or "{{" not in line:
             out.append(line)
             continue
-        if HEADING.match(line) and TOKEN.search(line):
-            problems.append(f"docs/{page_path}, line {number}: a {{{{ }}}} token in a heading would show as a placeholder "
-                            "in the page's contents; expected the figure in the text below the heading")
-            out.append(line)
-            continue
+        heading = bool(HEADING.match(line))
+        if heading and TOKEN.search(line) and not EXPLICIT_ANCHOR.search(line):
+            problems.append(f"docs/{page_path}, line {number}: a heading with a {{{{ }}}} token needs its own anchor, "
+                            "e.g. '## … {#name}', so that its address does not change when the data does")
 
         def replace(match):
             kind, name = match.group(1), match.group(2)
+            if heading and kind is not None:
+                problems.append(f"docs/{page_path}, line {number}: a {{{{ {kind}: }}}} token cannot stand in a heading; "
+                                "expected only statistics there, or the token in the text below the heading")
+                return match.group(0)
             if name not in known(kind):
                 problems.append(f"docs/{page_path}, line {number}: unknown {KINDS[kind]} '{name}'. "
                                 f"Known: {', '.join(sorted(known(kind)))}")
                 return match.group(0)
             key = f"SAFETOREPORTPLACEHOLDER{len(html):04d}X"
-            html[key] = expand(kind, name)
+            html[key] = expand("heading" if heading else kind, name)
             return key
         out.append("".join(TOKEN.sub(replace, text) if active else text for text, active in _outside_code(line)))
     if problems:

@@ -175,10 +175,16 @@ def test_every_page_has_a_content_security_policy_for_the_site_alone(built_site)
 
 def test_the_404_page_has_the_exit_button_and_policy_too(built_site):
     document = soup(built_site["dir"] / "404.html")
-    assert document.body.find("div", recursive=False)["data-exit-this-page"] == ""
+    quick_bar = document.body.find("div", recursive=False)
+    assert quick_bar.find(attrs={"data-exit-this-page": True}) and quick_bar.find("a", string="Get help")["href"] == "/help/"
     assert document.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
 
 
-def test_a_statistic_in_a_heading_fails_the_build(tmp_path):
+def test_a_statistic_in_a_heading_without_its_own_anchor_fails_the_build(tmp_path):
     output = failed_build_output(tmp_path, "findings.md", lambda text: text + "\n## {{ referrals_total }} referrals\n")
-    assert "token in a heading" in output
+    assert "findings.md, line" in output and "needs its own anchor" in output
+
+
+def test_a_source_marker_in_a_heading_fails_the_build(tmp_path):
+    output = failed_build_output(tmp_path, "findings.md", lambda text: text + "\n## Referrals{{ ref: F-001 }} {#r}\n")
+    assert "cannot stand in a heading" in output
