@@ -230,12 +230,12 @@ def figure_group(statement: str) -> tuple[str, str]:
     return "Surveys, research and other evidence", "other"
 
 
-def unit_after(value: str, unit: str) -> str:
-    """The unit as it follows a value: '92' + '% of police forces' reads '92% of police forces', and a
-    value already in words that has its '%' ('over 90%') is not given a second one."""
+def value_and_unit(value: str, unit: str) -> tuple[str, str]:
+    """A value and the unit that follows it: '92' and '% of police forces' read '92%' and 'of police forces';
+    a value in words that already has its '%' ('over 90%') does not get a second one."""
     if unit.startswith("%"):
-        return " " + unit[1:].lstrip() if "%" in value else unit
-    return " " + unit
+        return (value if "%" in value else value + "%"), unit[1:].lstrip()
+    return value, unit
 
 
 def figures_block(tables, stats, links: PageLinks) -> str:
@@ -245,7 +245,7 @@ def figures_block(tables, stats, links: PageLinks) -> str:
     for _, f in tables["figures"].iterrows():
         value = f["wording"] or ("" if pd.isna(f["value"]) else format_number(f["value"], 0 if float(f["value"]).is_integer() else 1))
         groups.setdefault(figure_group(f["statement"]), []).append({
-            "row": f, "value": value, "unit": unit_after(value, f["unit"]),
+            "row": f, **dict(zip(("value", "unit"), value_and_unit(value, f["unit"]))),
             "period": [shown_date(p, f["period_certainty"] or "exact") for p in dict.fromkeys((f["period_start"], f["period_end"])) if p],
             "source": shown_source(sources.loc[f["source_id"]], f["evidence"], sources), "cite": links.cite(f["id"], "Figure " + f["id"])})
     order = [(h, a) for h, a, _ in FIGURE_GROUPS] + [("Surveys, research and other evidence", "other")]

@@ -50,3 +50,43 @@ def test_every_linked_figure_quote_and_event_gets_a_passage_link():
         if url:
             assert ":~:text=" in passage_url(url, quote["quote"]), quote["id"]
     assert not pd.isna(urls).any()
+
+
+def test_chromium_opens_the_source_at_the_passage_and_at_the_top_when_it_has_changed(browser, tmp_path):
+    """The links as a browser follows them: excerpts with '-', ',', '&', curly quotes and brackets, set on a
+    page across inline markup, are found; a passage no longer on the page leaves the page at its top."""
+    import functools
+    import html
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from conftest import QuietHandler, require_chromium
+    require_chromium()
+    excerpts = load()["figures"].set_index("id").loc[["F-001", "F-017", "F-028", "F-040", "F-078"], "evidence"]
+    filler = "<p>" + "Unrelated words. " * 800 + "</p>"
+    for figure_id, excerpt in excerpts.items():
+        words = excerpt.split()
+        middle = len(words) // 2
+        (tmp_path / f"{figure_id}.html").write_text(
+            f"<!doctype html><meta charset=utf-8>{filler}<p>{html.escape(' '.join(words[:middle]))} "
+            f"<em>{html.escape(' '.join(words[middle:]))}</em></p>{filler}", encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+
+    def scrolled(url: str) -> int:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_timeout(300)
+        y = page.evaluate("() => window.scrollY")
+        page.close()
+        return y
+
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        for figure_id, excerpt in excerpts.items():
+            assert scrolled(passage_url(base + f"{figure_id}.html", excerpt)) > 1000, figure_id
+        assert scrolled(passage_url(base + "F-001.html", "words that are not on the page")) == 0
+    finally:
+        context.close()
+        server.shutdown()
