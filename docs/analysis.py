@@ -28,7 +28,10 @@ import pandas as pd
 
 from scripts.charts import build_charts
 from scripts.load import load
-from scripts.stats import compute_statistics, referral_rates
+from scripts.stats import compute_statistics, format_number, referral_rates
+
+# Show numbers as people write them (537, not 537.0) and text in full.
+pd.set_option("display.max_colwidth", None)
 
 tables = load(ROOT / "data")
 stats = compute_statistics(tables)
@@ -46,9 +49,12 @@ pd.DataFrame(
 # ## Every published referral count, per month
 
 # %%
-referral_rates(tables["figures"], tables["referral_datasets"]).set_index("dataset")[
-    ["counts", "area", "count", "period", "months", "per_month"]
-].rename_axis(index=None, columns="dataset")
+rates = referral_rates(tables["figures"], tables["referral_datasets"]).set_index("dataset")
+rates.assign(
+    count=rates["count"].map(format_number),
+    months=rates["months"].map(lambda m: "years only" if pd.isna(m) else f"{m:.0f}"),
+    per_month=rates["per_month"].map(lambda v: "not computed" if pd.isna(v) else format_number(v, 1)),
+)[["counts", "area", "count", "period", "months", "per_month"]].rename_axis(index=None, columns="dataset")
 
 # %%
 from IPython.display import HTML

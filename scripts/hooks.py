@@ -127,6 +127,7 @@ def on_config(config):
     config.extra["commit"] = _git_commit()
     # SITE_URL is the site's root without a version; mike may add the version to site_url itself.
     config.extra["base_url"] = os.environ.get("SITE_URL", config.site_url).rstrip("/") + "/"
+    config.extra["root_path"] = urlsplit(config.site_url or "/").path.rstrip("/") + "/"   # for the 404 page's links
     _make_reproducible(config)
     # Results depend on the data, the code, the pinned library versions and the release settings.
     digest = content_digest(DATA_DIR, ROOT / "scripts", ROOT / "requirements.txt")
@@ -406,7 +407,7 @@ def on_post_template(output, template_name, config):
     """The 404 page is rendered from a template, not a page: it needs the exit button and CSP too."""
     if template_name != "404.html":
         return output
-    return finish_html(output, config, help_url=urlsplit(config.site_url or "/").path.rstrip("/") + "/help/")
+    return finish_html(output, config, help_url=config.extra["root_path"] + "help/")
 
 
 def finish_html(output: str, config, help_url: str) -> str:
