@@ -244,8 +244,9 @@ def figures_block(tables, stats, links: PageLinks) -> str:
     groups: dict[tuple[str, str], list] = {}
     for _, f in tables["figures"].iterrows():
         value = f["wording"] or ("" if pd.isna(f["value"]) else format_number(f["value"], 0 if float(f["value"]).is_integer() else 1))
+        value, unit = value_and_unit(value, f["unit"])
         groups.setdefault(figure_group(f["statement"]), []).append({
-            "row": f, **dict(zip(("value", "unit"), value_and_unit(value, f["unit"]))),
+            "row": f, "value": value, "unit": unit,
             "period": [shown_date(p, f["period_certainty"] or "exact") for p in dict.fromkeys((f["period_start"], f["period_end"])) if p],
             "source": shown_source(sources.loc[f["source_id"]], f["evidence"], sources), "cite": links.cite(f["id"], "Figure " + f["id"])})
     order = [(h, a) for h, a, _ in FIGURE_GROUPS] + [("Surveys, research and other evidence", "other")]
