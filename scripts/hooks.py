@@ -27,7 +27,7 @@ from mkdocs.structure.files import File  # noqa: E402
 
 from scripts import cache  # noqa: E402
 from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
-from scripts.cite import Citable, bibtex, citation_html, download_name, full_title, ris  # noqa: E402
+from scripts.cite import Citable, bibtex, download_name, full_title, harvard_parts, ris  # noqa: E402
 from scripts.descriptor import DataError, read_descriptor  # noqa: E402
 from scripts.fragments import fragment  # noqa: E402
 from scripts.hosting import csp, script_hashes  # noqa: E402
@@ -249,15 +249,14 @@ def claim_citation(config, page):
     """Citations for single claims on a page: the pinned page address plus the claim's anchor."""
     def cite(anchor: str, title: str) -> str:
         item = citable(config, full_title(title), f"{pinned_url(config, page.url)}#{anchor}")
-        return fragment("cite-claim.html", title=title, reference=citation_html(item, "cite-" + anchor))
+        return fragment("cite-claim.html", title=title, reference=harvard_parts(item), element_id="cite-" + anchor)
     return cite
 
 
 def page_citation(page, config) -> str:
     version = config.extra["site_version"]
-    downloads = (f' <a href="cite.bib" download="{download_name(page.url, version, "bib")}">BibTeX</a> · '
-                 f'<a href="cite.ris" download="{download_name(page.url, version, "ris")}">RIS</a>')
-    return fragment("cite-page.html", reference=citation_html(page_citable(page, config), "cite-page", downloads))
+    return fragment("cite-page.html", reference=harvard_parts(page_citable(page, config)), element_id="cite-page",
+                    bib_name=download_name(page.url, version, "bib"), ris_name=download_name(page.url, version, "ris"))
 
 
 # ------------------------------------------------------------- publication line
