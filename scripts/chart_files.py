@@ -12,21 +12,20 @@ import io
 import json
 import os
 import struct
-import tempfile
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
-from pathlib import Path
 from typing import Callable
 
 import vl_convert
 
+from scripts.cache import CACHE_DIR, read_sealed, write_sealed
 from scripts.charts import FONT, INK, LAYOUTS, MUTED, Chart, wrap
 from scripts.fragments import fragment
 
-CHART_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "charts"
+CHART_CACHE = CACHE_DIR / "charts"
 PNG_SCALE = 2          # PNG pixels per CSS pixel: sharp on high-density screens and in print
 MARGIN = 20
 
@@ -56,16 +55,14 @@ class Provenance:
 
 def drawn(kind: str, source: str, draw: Callable[[], bytes]) -> bytes:
     """A drawing (kind: "svg" or "png") of `source`. A given vl-convert version draws a given source the
-    same way every time, so the drawing is cached under the hash of both, written whole or not at all."""
+    same way every time, so the drawing is cached under the hash of both, and used only if it matches
+    the hash stored with it (scripts/cache.py)."""
     key = hashlib.sha256(f"{vl_convert.__version__}\n{kind}\n{source}".encode()).hexdigest()
-    cached = CHART_CACHE / f"{key}.{kind}"
-    if cached.exists():
-        return cached.read_bytes()
+    cached = read_sealed(CHART_CACHE / f"{key}.{kind}")
+    if cached is not None:
+        return cached
     content = draw()
-    CHART_CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=CHART_CACHE, delete=False) as partial:
-        partial.write(content)
-    os.replace(partial.name, cached)
+    write_sealed(CHART_CACHE / f"{key}.{kind}", content)
     return content
 
 

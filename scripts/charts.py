@@ -19,6 +19,8 @@ import pandas as pd
 from scripts import stats as st
 from scripts.load import DataError
 
+alt.data_transformers.disable_max_rows()   # charts are drawn at build time from data/, however many rows it grows to
+
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#6b6b6b"
 INK, MUTED, GRID = "#1a1a1a", "#4a4a4a", "#dedede"

@@ -3,7 +3,6 @@ version-pinned address. Pure functions of the page's details; the hook supplies 
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -11,9 +10,14 @@ AUTHOR = "Safe to Report"
 TITLE = "Safe to Report: police referrals of domestic abuse victims to Immigration Enforcement"
 
 
+def full_title(name: str) -> str:
+    """A page's or claim's title that names the brief it belongs to: "Findings — Safe to Report: …"."""
+    return f"{name} — {TITLE}" if name and name not in (AUTHOR, TITLE) else TITLE
+
+
 @dataclass(frozen=True)
 class Citable:
-    title: str            # the page or claim title
+    title: str            # full title, naming the brief (full_title)
     url: str              # version-pinned address, with #anchor for a claim
     year: str
     version: str
@@ -23,12 +27,13 @@ class Citable:
 
 def harvard(item: Citable) -> str:
     """Harvard style as used in UK policy writing; the reader adds the date they accessed it."""
-    return (f"{AUTHOR} ({item.year}) {item.title}. In: {TITLE}. Version {item.version} (data version "
+    return (f"{AUTHOR} ({item.year}) {item.title}. Version {item.version} (data version "
             f"{item.data_version}). Available at: {item.url} (Accessed: ACCESSED).")
 
 
 def bibtex_key(item: Citable) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", item.title.lower()).strip("-")[:40].strip("-")
+    name = item.title.removesuffix(TITLE).removesuffix(" — ") or "brief"
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-")
     return f"safetoreport-{item.year}-{slug}-{item.version}".replace(".", "-")
 
 
@@ -37,16 +42,15 @@ def _bibtex_escape(text: str) -> str:
 
 
 def bibtex(item: Citable) -> str:
+    """A @misc entry that every common tool renders the same way: BibTeX's plain and plainnat styles,
+    biblatex and citeproc. The title names the brief (there is no container field all of them print),
+    and the address is given once, in howpublished: plain ignores `url`, and plainnat would print both."""
     fields = {
         "author": "{" + AUTHOR + "}",   # a corporate author, kept as one name
         "title": "{" + _bibtex_escape(item.title) + "}",
-        "booktitle": _bibtex_escape(TITLE),
+        "howpublished": f"Version {item.version}, data version {item.data_version}. \\url{{{item.url}}}",
         "year": item.year,
         "date": item.published,
-        "version": item.version,
-        "note": f"Data version {item.data_version}",
-        "url": item.url,
-        "howpublished": "\\url{" + item.url + "}",
     }
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
     return f"@misc{{{bibtex_key(item)},\n{body}\n}}\n"
@@ -55,15 +59,23 @@ def bibtex(item: Citable) -> str:
 def ris(item: Citable) -> str:
     lines = [
         ("TY", "ELEC"), ("AU", AUTHOR), ("TI", item.title), ("T2", TITLE), ("PY", item.year),
-        ("DA", item.published.replace("-", "/")), ("ET", f"Version {item.version}"),
+        ("DA", item.published.replace("-", "/")), ("ET", item.version),
         ("N1", f"Data version {item.data_version}"), ("UR", item.url), ("LA", "en"), ("ER", ""),
     ]
     return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
 
 
-def citation_html(item: Citable, element_id: str, downloads: str = "") -> str:
-    """The reference, with a copy button (shown by cite.js) and any download links."""
-    reference = html.escape(harvard(item)).replace("ACCESSED", '<span data-accessed-date>date you read it</span>')
-    return (f'<p class="citation" id="{element_id}">{reference}</p>'
-            f'<p class="cite-actions"><button type="button" class="md-button cite-copy" data-copy="{element_id}" hidden>'
-            f"Copy reference</button>{downloads}</p>")
+NEUTRAL_NAMES = {"staying-safe": "online-privacy"}   # page addresses that would say too much as a file name
+
+
+def download_name(page_url: str, version: str, extension: str) -> str:
+    """What a downloaded citation file is called: descriptive and neutral (a file list on a shared device
+    says nothing about the subject)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", page_url.lower()).strip("-") or "summary"
+    return f"citation-{NEUTRAL_NAMES.get(slug, slug)}-{version}.{extension}"
+
+
+def harvard_parts(item: Citable) -> tuple[str, str]:
+    """The Harvard reference split where the reader's access date goes (filled in by cite.js)."""
+    before, after = harvard(item).split("ACCESSED")
+    return before, after

@@ -7,17 +7,13 @@ and on the release settings, so a rebuild with nothing changed computes nothing 
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
-import json
 import os
-import pickle
 import re
 import subprocess
 import multiprocessing
 import sys
-import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,48 +26,37 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as part of a pa
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from scripts.cite import Citable, bibtex, citation_html, ris  # noqa: E402
+from scripts import cache  # noqa: E402
+from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
+from scripts.cite import Citable, bibtex, download_name, full_title, harvard_parts, ris  # noqa: E402
+from scripts.descriptor import DataError, read_descriptor  # noqa: E402
 from scripts.fragments import fragment  # noqa: E402
+from scripts.hosting import csp, script_hashes  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
 from scripts.tokens import TOKEN, UnknownNames, insert_html, substitute  # noqa: E402
 
 DATA_DIR = ROOT / "data"
-CACHE_DIR = ROOT / ".cache"
+PDF_PATH = "downloads/safe-to-report.pdf"
+SUPPORT_PAGES = {"help.md", "staying-safe.md"}
 BODY_OPEN = re.compile(r"<body[^>]*>")
 # Material's skip-link container (it holds only the link): wrapped in a landmark, because with "Exit this
 # page" first in <body> axe no longer treats it as a skip link and flags content outside landmarks.
 SKIP_LINK = re.compile(r'<div data-md-component="skip">.*?</div>', re.S)
 HEAD_OPEN = re.compile(r"<head>")
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>(.*?)</script>", re.S)
-# Only the site itself: no other host may be contacted. Styles allow inline because Material sets
-# style attributes from its JavaScript; images allow data: for the notebook's rendered chart.
-CSP = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'self'; form-action 'self'")
-
-
-def content_digest(*folders: Path) -> str:
-    """A hash of every file under the folders, or of the files given (names and bytes)."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        paths = [folder] if folder.is_file() else sorted(folder.rglob("*"))
-        for path in (p for p in paths if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 class Pipeline:
     """The pipeline's results, computed on first use and memoised on disk under `key`.
 
     A build whose key is already cached loads the memo and never imports pandas, Altair,
-    Frictionless or vl-convert. The memo is written only after a successful build.
+    Frictionless or vl-convert. The memo is written only after a successful build, and read only
+    if it matches its hash (scripts/cache.py).
     """
 
     def __init__(self, key: str):
         self.path = CACHE_DIR / "pipeline" / f"{key}.pickle"
-        try:
-            self.memo = pickle.loads(self.path.read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError):
-            self.memo = {}   # missing or unreadable: compute afresh
+        memo = cache.read_pickle(self.path)
+        self.memo = memo if isinstance(memo, dict) else {}
         self.changed = False
         self._results = None
 
@@ -79,7 +64,7 @@ class Pipeline:
         """Load and validate the data, compute statistics, build charts: the expensive part."""
         if self._results is None:
             from scripts.charts import build_charts
-            from scripts.load import DataError, load
+            from scripts.load import load, unexpected
             from scripts.stats import compute_statistics
             try:
                 tables = load(DATA_DIR)
@@ -87,6 +72,8 @@ class Pipeline:
                 charts = build_charts(tables, stats)
             except DataError as error:
                 raise PluginError(str(error)) from None
+            except Exception as error:   # noqa: BLE001: a plain line, then the detail, never a bare traceback
+                raise PluginError(str(DataError([unexpected(error, "data/ (while computing the statistics and charts)")]))) from error
             self._results = tables, stats, charts
         return self._results
 
@@ -98,15 +85,7 @@ class Pipeline:
 
     def save(self) -> None:
         if self.changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path, pickle.dumps(self.memo))
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Readers see the old file or the whole new one, never half of one (two builds may run at once)."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as partial:
-        partial.write(content)
-    os.replace(partial.name, path)
+            cache.write_pickle(self.path, self.memo)
 
 
 _state: dict = {}
@@ -122,12 +101,20 @@ def on_startup(command, dirty):
     _state["command"] = command
 
 def on_config(config):
-    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    try:
+        package = read_descriptor(DATA_DIR)
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    cache.show_warnings()
     config.extra["data_version"] = package["version"]
     config.extra["pdf"] = bool(os.environ.get("PDF_FILE"))
     config.extra["commit"] = _git_commit()
     # SITE_URL is the site's root without a version; mike may add the version to site_url itself.
     config.extra["base_url"] = os.environ.get("SITE_URL", config.site_url).rstrip("/") + "/"
+    # mike sets site_url to SITE_URL + version, without a final slash; the 404 page (served at any depth)
+    # takes its absolute base from it, and Material resolves versions.json and the search index against it.
+    if config.site_url and not config.site_url.endswith("/"):
+        config.site_url += "/"
     config.extra["root_path"] = urlsplit(config.site_url or "/").path.rstrip("/") + "/"   # for the 404 page's links
     _make_reproducible(config)
     # Results depend on the data, the code, the pinned library versions and the release settings.
@@ -141,8 +128,9 @@ def on_config(config):
 
 
 def on_pre_build(config):
-    _state["notebooks"] = _start_notebooks(config)        # first, so it overlaps with what follows
+    # Validate first: bad data stops the build with its message alone, before the notebook starts.
     _pipeline().get("validated", lambda: bool(_pipeline().results()))
+    _state["notebooks"] = _start_notebooks(config)        # then the slowest step, overlapping with the rest
     _state["drawn"] = _start_drawing(config)
 
 
@@ -169,6 +157,14 @@ def _key_notebook_cache_on(config, digest: str) -> None:
         notebooks.config["cache_dir"] = str(CACHE_DIR / "mkdocs-jupyter" / digest)
 
 
+def _notebook_cache(config) -> Path | None:
+    """The notebook cache folder in use, checked (scripts/cache.py); None when there is none."""
+    notebooks = config.plugins.get("mkdocs-jupyter")
+    if notebooks is None or not notebooks.config["cache"]:
+        return None
+    return Path(notebooks.config["cache_dir"])
+
+
 def _start_notebooks(config) -> dict[str, multiprocessing.Process]:
     """Executing the notebook is the slowest step: start it now, in a forked process running
     mkdocs-jupyter's own render, so it uses the other core while this process builds everything else.
@@ -177,6 +173,13 @@ def _start_notebooks(config) -> dict[str, multiprocessing.Process]:
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return {}
+    folder = _notebook_cache(config)
+    if folder is not None:
+        if cache.usable_folder(folder):
+            cache.verify_notebook_entries(folder)
+        else:   # no cache to leave a result in: the page renders it itself
+            plugin.config["cache"] = False
+            return {}
     from mkdocs.structure.pages import Page
     started = {}
     for source in sorted(Path(config.docs_dir).glob("*")):
@@ -193,6 +196,8 @@ def on_pre_page(page, config, files):
     process = _state.get("notebooks", {}).get(page.file.src_uri)
     if process is not None:
         process.join()
+        if _notebook_cache(config) is not None:
+            cache.seal_notebook_entries(_notebook_cache(config))
     return page
 
 
@@ -246,7 +251,7 @@ def chart_pages(config) -> dict[str, str]:
 
 def on_files(files, config):
     if config.extra["pdf"]:
-        files.append(File.generated(config, "downloads/safe-to-report.pdf", content=Path(os.environ["PDF_FILE"]).read_bytes()))
+        files.append(File.generated(config, PDF_PATH, content=Path(os.environ["PDF_FILE"]).read_bytes()))
     for name in ["datapackage.json"] + [resource["path"] for resource in _state["package"]["resources"]]:
         files.append(File.generated(config, f"downloads/{name}", content=(DATA_DIR / name).read_bytes()))
     return files
@@ -267,25 +272,22 @@ def citable(config, title: str, url: str) -> Citable:
                    data_version=config.extra["data_version"], published=published)
 
 
-def page_title(page, config) -> str:
-    return page.title if page.url else config.site_name
-
-
 def page_citable(page, config) -> Citable:
-    return citable(config, page_title(page, config), pinned_url(config, page.url))
+    return citable(config, full_title(page.title if page.url else ""), pinned_url(config, page.url))
 
 
 def claim_citation(config, page):
     """Citations for single claims on a page: the pinned page address plus the claim's anchor."""
     def cite(anchor: str, title: str) -> str:
-        item = citable(config, title, f"{pinned_url(config, page.url)}#{anchor}")
-        return fragment("cite-claim.html", title=title, reference=citation_html(item, "cite-" + anchor))
+        item = citable(config, full_title(title), f"{pinned_url(config, page.url)}#{anchor}")
+        return fragment("cite-claim.html", title=title, reference=harvard_parts(item), element_id="cite-" + anchor)
     return cite
 
 
 def page_citation(page, config) -> str:
-    downloads = ' <a href="cite.bib" download>BibTeX</a> · <a href="cite.ris" download>RIS</a>'
-    return fragment("cite-page.html", reference=citation_html(page_citable(page, config), "cite-page", downloads))
+    version = config.extra["site_version"]
+    return fragment("cite-page.html", reference=harvard_parts(page_citable(page, config)), element_id="cite-page",
+                    bib_name=download_name(page.url, version, "bib"), ris_name=download_name(page.url, version, "ris"))
 
 
 # ------------------------------------------------------------- publication line
@@ -294,15 +296,17 @@ def publication_line(page, config, full: bool) -> str:
     """Publisher, dates, version and how to report an error, from mkdocs.yml, the release snapshots and the data."""
     from scripts.changes import load_snapshots
     from scripts.render import date_text
-    stats = _pipeline().results()[1]
+    # Memoised: computing the statistics here would run the whole pipeline on every build, even unchanged ones.
+    shown = _pipeline().get("publication", lambda: {name: _pipeline().results()[1][name].display
+                                                     for name in ("evidence_up_to", "referrals_end")})
     updated = str(config.extra["published"])
     if "first_published" not in _state:
         _state["first_published"] = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
     first_published = _state["first_published"]
     return fragment("publication.html", full=full, publisher=config.extra["publisher"], root=page_root(page),
                     first_published=first_published, first_published_text=date_text(first_published),
-                    updated=updated, updated_text=date_text(updated), evidence_up_to=stats["evidence_up_to"].display,
-                    referrals_end=stats["referrals_end"].display,
+                    updated=updated, updated_text=date_text(updated), evidence_up_to=shown["evidence_up_to"],
+                    referrals_end=shown["referrals_end"],
                     version=config.extra["site_version"], data_version=config.extra["data_version"])
 
 
@@ -335,9 +339,9 @@ def _expand(kind: str | None, name: str, page, config) -> str:
         return _pipeline().get(("ref", name, number, page.url), lambda: _ref_marker(name, number, page))
 
     def fresh() -> str:
-        from scripts.changes import load_snapshots, snapshot
-        from scripts.render import (BLOCKS, PageLinks, changes_block, chart_figure, one_quote, schema_block, stat_link,
-                                    stat_in_heading)
+        from scripts.changes import load_notes, load_snapshots, snapshot
+        from scripts.render import (BLOCKS, PageLinks, changes_block, chart_figure, corrections_log_block, one_quote,
+                                    schema_block, stat_in_heading, stat_link)
         tables, stats, charts = _pipeline().results()
         links = PageLinks(root=page_root(page), cite=claim_citation(config, page),
                           publisher=config.extra["publisher"], contact=config.extra["contact"])
@@ -353,7 +357,9 @@ def _expand(kind: str | None, name: str, page, config) -> str:
             return schema_block(tables, stats, links, package=_state["package"])
         if name == "changes":
             current = snapshot(stats, tables["figures"], "unreleased", _state["package"]["version"], "")
-            return changes_block(tables, stats, links, snapshots=load_snapshots(), current=current)
+            return changes_block(tables, stats, links, snapshots=load_snapshots(), current=current, notes=load_notes())
+        if name == "corrections_log":
+            return corrections_log_block(tables, stats, links, snapshots=load_snapshots())
         return BLOCKS[name](tables, stats, links)
     return _pipeline().get(("expand", kind, name, page.url), fresh)
 
@@ -365,6 +371,13 @@ def on_page_markdown(markdown, page, config, files):
             markdown, page.file.src_uri, _known, lambda kind, name: _expand(kind, name, page, config))
     except UnknownNames as error:
         raise PluginError(str(error)) from None
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    except PluginError:
+        raise
+    except Exception as error:   # noqa: BLE001: a plain line naming the page, then the detail
+        from scripts.load import unexpected
+        raise PluginError(unexpected(error, f"docs/{page.file.src_uri} (filling in its numbers and tables from data/)")) from error
     return markdown
 
 
@@ -436,9 +449,12 @@ def on_page_context(context, page, config, nav):
     item = page_citable(page, config)
     is_data_page = page.file.src_uri == "data.md"
     context["citation"] = item
+    # Help and safety pages are for readers in danger, not part of the brief's argument: no scholarly tags.
+    context["scholarly"] = page.file.src_uri not in SUPPORT_PAGES
+    context["citation_pdf_url"] = pinned_url(config, PDF_PATH)
     context["json_ld"] = json_ld(item, page.meta.get("description", config.site_description), config.site_name,
                                  config.extra["base_url"], _state["package"] if is_data_page else None,
-                                 pinned_url(config, "downloads/"))
+                                 pinned_url(config, "downloads/"), scholarly=context["scholarly"])
     context["social_image"] = pinned_url(config, SOCIAL_CARD)
     return context
 
@@ -476,17 +492,35 @@ def content_security_policy(output: str) -> str:
     """A policy for this page alone: the site's own files, plus the hashes of exactly the inline
     scripts this page carries (Material's few lines that locate the site root, which differ with
     the page's depth). Nothing else can run."""
-    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
-                     for code in INLINE_SCRIPT.findall(output)})
-    policy = CSP.format(hashes="".join(" " + h for h in hashes))
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return f'<meta http-equiv="Content-Security-Policy" content="{csp(script_hashes(output))}">'
+
+
+def on_serve(server, config, builder):
+    """`make serve`: a failed rebuild keeps the last good pages served, with its error shown on them."""
+    from scripts.serve import keep_serving
+    return keep_serving(server)
+
+
+def on_build_error(error):
+    from scripts.serve import ERRORS
+    ERRORS.record(error)
 
 
 def on_post_build(config):
+    """Write the charts' files (drawn while the pages rendered); stop the build on a broken internal link
+    or #anchor, checked in the built pages, so the ids that the hooks and templates add count too; only
+    then keep the pipeline's results for the next build."""
+    from scripts.linkcheck import check_folder
     key, generated = _state.pop("drawn").result()
     _pipeline().get(key, lambda: generated)
     for path, content in generated:
         target = Path(config.site_dir) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    problems = check_folder(Path(config.site_dir))
+    if problems:
+        raise PluginError("Broken internal links or anchors:\n  " + "\n  ".join(problems))
     _pipeline().save()
+    cache.evict_old_states()
+    if _notebook_cache(config) is not None:
+        cache.seal_notebook_entries(_notebook_cache(config))

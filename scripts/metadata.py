@@ -21,11 +21,12 @@ def social_card_svg(site_name: str) -> str:
 
 
 def json_ld(item: Citable, description: str, site_name: str, base_url: str,
-            package: dict | None = None, downloads_url: str = "") -> str:
-    """A schema.org Report for a page, or a Dataset when given the Data Package."""
+            package: dict | None = None, downloads_url: str = "", scholarly: bool = True) -> str:
+    """A schema.org Report for a page of the brief, a WebPage for help pages, or a Dataset when given
+    the Data Package."""
     if package is None:
         data = {
-            "@context": "https://schema.org", "@type": "Report", "name": item.title,
+            "@context": "https://schema.org", "@type": "Report" if scholarly else "WebPage", "name": item.title,
             "isPartOf": {"@type": "WebSite", "name": site_name, "url": base_url},
             "author": {"@type": "Organization", "name": "Safe to Report"},
             "datePublished": item.published, "version": item.version, "url": item.url, "inLanguage": "en-GB",

@@ -1,17 +1,30 @@
-"""`make release VERSION=x.y.z`: build that version, print its PDF, and deploy it with mike into the
-gh-pages branch as `latest` (redirect aliases), recording the git commit and the data version.
+"""`make release VERSION=x.y.z SITE_URL=… SITE_CONTACT=…`: check, build, test and print the brief, then
+deploy that version with mike into the gh-pages branch as `latest`.
 
-Older versions stay as they were: Material shows them a banner that links to the same page in the
-latest version, their canonical links point at latest, and robots.txt asks search engines to skip them.
+A release refuses, with a message saying why and with nothing changed, when:
+- the version is already deployed or not greater than the latest one (semantic version order);
+- the working tree has uncommitted changes, or the data changed since the last release while
+  data/datapackage.json's version did not;
+- a changed statistic is not explained in data/releases/notes.yml (revision or correction, and why);
+- SITE_URL or SITE_CONTACT is missing or still the placeholder;
+- the build, the link check, the tests or the PDF fail.
+On any failure after the checks, the branch and gh-pages are put back exactly as they were.
+
+A release commits its snapshot (data/releases/<version>.json, never rewritten) and CITATION.cff, then
+deploys. Published versions are never rebuilt: each keeps citing its own pinned address, and at the
+site's root the release writes the 404 page, robots.txt, a sitemap index, the `_headers` file and
+changes.json, the index of every change to every statistic that pages of older versions read.
 """
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import tarfile
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -21,81 +34,234 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.changes import snapshot, write_snapshot  # noqa: E402
+from scripts import hosting  # noqa: E402
+from scripts.changes import (ReleaseNotesError, changes_index, data_digest, explain_changes, load_notes,  # noqa: E402
+                             load_snapshots, snapshot, version_key, write_snapshot)
 from scripts.cite import Citable, harvard  # noqa: E402
-from scripts.load import data_version, load  # noqa: E402
-from scripts.pdf import build_pdf, cover_html  # noqa: E402
+from scripts.load import DataError, data_version, load  # noqa: E402
 from scripts.stats import compute_statistics  # noqa: E402
 
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-DEFAULT_SITE_URL = "https://safe-to-report.example.org/"
+PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "example", "localhost", "invalid", "test")
+PDF_NAME = "safe-to-report.pdf"
 
 
-def run(command: list[str], env: dict, cwd: Path = ROOT) -> None:
-    subprocess.run(command, cwd=cwd, env=env, check=True)
+class Refused(Exception):
+    """A release that must not happen; the message says why and what to do."""
 
 
-def git(*args: str, env: dict | None = None) -> str:
-    return subprocess.run(["git", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
+def git(*args: str, env: dict | None = None, input: str | None = None) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, env=env, input=input, check=True, capture_output=True,
+                          text=True).stdout.strip()
 
 
-def robots_txt(versions: list[dict], site_url: str) -> str:
-    """Ask search engines to index only the latest version (paths include any sub-path of the site)."""
-    prefix = urlsplit(site_url).path.rstrip("/")
-    older = [v["version"] for v in versions if "latest" not in v.get("aliases", [])]
-    return "User-agent: *\n" + "".join(f"Disallow: {prefix}/{v}/\n" for v in older) + "Allow: /\n"
+def run(command: list[str], env: dict) -> None:
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise Refused(f"{' '.join(Path(c).name if i == 0 else c for i, c in enumerate(command[:3]))} failed:\n"
+                      f"{(result.stdout + result.stderr)[-4000:]}")
 
 
-def commit_file_to_branch(branch: str, name: str, content: str, message: str) -> None:
-    """Add one file to the tip of a branch without touching the working tree."""
+# ------------------------------------------------------------------------ checks
+
+def placeholder(host: str) -> bool:
+    return not host or any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS)
+
+
+def checked_site_url(value: str | None) -> str:
+    parts = urlsplit(value or "")
+    if parts.scheme != "https" or placeholder(parts.hostname or ""):
+        raise Refused(f"SITE_URL must be the real https address the site is published at (got {value!r}); "
+                      "every citation, canonical link and the PDF carry it. "
+                      "Use: make release VERSION=x.y.z SITE_URL=https://… SITE_CONTACT=…")
+    return value.rstrip("/") + "/"
+
+
+def checked_contact(value: str | None) -> str:
+    value = (value or "").strip()
+    host = value.rpartition("@")[2] if "@" in value and not value.startswith("https://") else urlsplit(value).hostname
+    if not value or placeholder(host or "") or not (value.startswith("https://") or "@" in value):
+        raise Refused(f"SITE_CONTACT must be the real email or https address where readers report errors (got "
+                      f"{value!r}); the Corrections page shows it.")
+    return value
+
+
+def deployed_versions(branch: str) -> list[str]:
+    try:
+        listing = git("show", f"{branch}:versions.json")
+    except subprocess.CalledProcessError:
+        return []
+    return [v["version"] for v in json.loads(listing)]
+
+
+def check_version(version: str, deployed: list[str], snapshots: list[dict]) -> None:
+    if not VERSION.match(version):
+        raise Refused(f"VERSION must look like 1.2.3, not {version!r}")
+    known = sorted(set(deployed) | {s["version"] for s in snapshots}, key=version_key)
+    if version in known:
+        raise Refused(f"Version {version} was already released; a published version never changes. "
+                      f"Release a new version greater than {known[-1]}.")
+    if known and version_key(version) < version_key(known[-1]):
+        raise Refused(f"Version {version} is not greater than the latest release, {known[-1]}.")
+
+
+def check_clean_tree() -> None:
+    changes = git("status", "--porcelain")
+    if changes:
+        raise Refused("The working tree has uncommitted changes; a release records the commit it was built from, "
+                      f"so commit or stash them first:\n{changes}")
+
+
+def check_data_version(previous: dict | None, digest: str, new_stats: dict, package_version: str) -> None:
+    if previous is None or package_version != previous["data_version"]:
+        return
+    if previous.get("data_digest"):
+        changed = previous["data_digest"] != digest
+    else:   # snapshots from before data digests were recorded: compare the statistics
+        changed = any(previous["statistics"].get(n, {}).get("display") != s.display for n, s in new_stats.items())
+    if changed:
+        raise Refused(f"The data changed since release {previous['version']} but data/datapackage.json still says "
+                      f"version {package_version}; raise the data version (e.g. to the release's version).")
+
+
+# ------------------------------------------------------------------- release files
+
+def update_citation_cff(text: str, version: str, published: str, site_url: str) -> str:
+    """CITATION.cff follows the release: its version, date and address."""
+    values = {"version": version, "date-released": f'"{published}"', "url": f'"{site_url}"'}
+    for key, value in values.items():
+        line = f"{key}: {value}"
+        text, found = re.subn(rf"^{key}:.*$", line, text, flags=re.M)
+        if not found:
+            text = text.rstrip("\n") + f"\n{line}\n"
+    return text
+
+
+def commit_files_to_branch(branch: str, files: dict[str, bytes], message: str) -> None:
+    """Add files to the tip of a branch without touching the working tree."""
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "GIT_INDEX_FILE": str(Path(folder) / "index")}
         git("read-tree", branch, env=env)
-        blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=ROOT, input=content, text=True,
-                              check=True, capture_output=True).stdout.strip()
-        git("update-index", "--add", "--cacheinfo", f"100644,{blob},{name}", env=env)
+        for name, content in files.items():
+            blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=ROOT, input=content, check=True,
+                                  capture_output=True).stdout.decode().strip()
+            git("update-index", "--add", "--cacheinfo", f"100644,{blob},{name}", env=env)
         tree = git("write-tree", env=env)
-        commit = git("commit-tree", tree, "-p", branch, "-m", message)
-        git("update-ref", f"refs/heads/{branch}", commit)
+        git("update-ref", f"refs/heads/{branch}", git("commit-tree", tree, "-p", branch, "-m", message))
 
 
-def record_snapshot(version: str, data: str, published: str) -> None:
-    """Commit this release's computed statistics, so later releases can say what changed."""
-    tables = load()
-    path = write_snapshot(snapshot(compute_statistics(tables), tables["figures"], version, data, published))
-    if git("status", "--porcelain", str(path)):
-        git("add", str(path))
-        git("commit", "-m", f"Snapshot of statistics for release {version}", "--", str(path))
+def branch_tree(branch: str, destination: Path) -> Path:
+    archive = subprocess.run(["git", "archive", branch], cwd=ROOT, check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+    return destination
 
 
-def release(version: str, branch: str = "gh-pages", make_pdf: bool = True) -> None:
-    if not VERSION.match(version):
-        sys.exit(f"VERSION must look like 1.2.3, not {version!r}")
-    site_url = os.environ.get("SITE_URL", DEFAULT_SITE_URL).rstrip("/") + "/"
+def root_files(branch: str, version: str, site_url: str, snapshots: list[dict]) -> dict[str, bytes]:
+    """Files at the root of the deployed site, rewritten by each release from the deployed versions."""
+    with tempfile.TemporaryDirectory() as folder:
+        deployed = branch_tree(branch, Path(folder))
+        versions = [v["version"] for v in json.loads((deployed / "versions.json").read_text())]
+        not_found = (deployed / version / "404.html").read_bytes()
+        (deployed / "404.html").write_bytes(not_found)
+        policy = hosting.site_csp(deployed)
+    return {
+        "404.html": not_found,   # its links are absolute (site_url), so it works at any depth
+        "robots.txt": hosting.robots_txt(site_url).encode(),
+        "sitemap.xml": hosting.sitemap_index(site_url, versions).encode(),
+        "_headers": hosting.headers_file(policy).encode(),
+        "changes.json": (json.dumps(changes_index(snapshots), ensure_ascii=False, indent=1) + "\n").encode(),
+    }
+
+
+# ------------------------------------------------------------------------ release
+
+def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_tests: bool = True) -> None:
+    site_url = checked_site_url(os.environ.get("SITE_URL"))
+    contact = checked_contact(os.environ.get("SITE_CONTACT"))
+    snapshots = load_snapshots()
+    check_version(version, deployed_versions(branch), snapshots)
+    check_clean_tree()
+    try:
+        tables = load()
+    except DataError as error:
+        raise Refused(f"The data does not validate:\n{error}") from None
+    stats = compute_statistics(tables)
+    package_version, digest = data_version(), data_digest()
+    previous = snapshots[-1] if snapshots else None
+    check_data_version(previous, digest, stats, package_version)
+    notes = load_notes().get(version, {})
     published = os.environ.get("SITE_PUBLISHED", date.today().isoformat())
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": site_url, "SITE_VERSION": version,
-           "SITE_PUBLISHED": published, "VERSION_PROVIDER": "mike",
+    new = snapshot(stats, tables["figures"], version, package_version, published, digest, summary=notes.get("summary", ""))
+    try:
+        new["changes"] = explain_changes(previous, new, notes)
+    except ReleaseNotesError as error:
+        raise Refused(f"Release notes for {version} (data/releases/notes.yml) are incomplete:\n{error}") from None
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": site_url, "SITE_CONTACT": contact,
+           "SITE_VERSION": version, "SITE_PUBLISHED": published, "VERSION_PROVIDER": "mike",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}  # mike runs `mkdocs`
-    data = data_version()
-    record_snapshot(version, data, published)
-    mkdocs = [sys.executable, "-m", "mkdocs"]
-    if make_pdf:
+    head = git("rev-parse", "HEAD")
+    pages_before = git("rev-parse", "--verify", "--quiet", branch) if _has_branch(branch) else ""
+    try:
+        # 1. The release's own commit: its snapshot and CITATION.cff.
+        path = write_snapshot(new)
+        citation = ROOT / "CITATION.cff"
+        citation.write_text(update_citation_cff(citation.read_text(encoding="utf-8"), version, published, site_url),
+                            encoding="utf-8")
+        git("add", str(path), str(citation))
+        git("commit", "-q", "-m", f"Release {version}: snapshot of its statistics and CITATION.cff")
+        commit = git("rev-parse", "HEAD")
+        # 2. Build, check and print it before anything is deployed.
         with tempfile.TemporaryDirectory() as staging:
-            run([*mkdocs, "build", "--strict", "--site-dir", staging], env)
-            brief = Citable("The brief", f"{site_url}{version}/", published[:4], version, data, published)
-            pdf = build_pdf(Path(staging), ROOT / "build" / f"safe-to-report-{version}.pdf", site_url, f"{site_url}{version}/",
-                            cover_html("Safe to Report", version, data, published,
-                                       harvard(brief).replace("ACCESSED", "date you read it")))
-        env["PDF_FILE"] = str(pdf)
-    commit = git("rev-parse", "HEAD")
-    mike = str(Path(sys.executable).parent / "mike")   # mike has no `python -m` entry point
-    run([mike, "deploy", "--branch", branch, "--update-aliases", "--alias-type", "redirect",
-         "--prop-set-string", f"commit={commit}", "--prop-set-string", f"data_version={data}",
-         "--message", f"Release {version} (commit {commit[:12]}, data {data})", version, "latest"], env)
-    run([mike, "set-default", "--branch", branch, "latest"], env)
-    versions = json.loads(git("show", f"{branch}:versions.json"))
-    commit_file_to_branch(branch, "robots.txt", robots_txt(versions, site_url), f"robots.txt for release {version}")
-    print(f"Released {version} to {branch}: data {data}, commit {commit[:12]}. Publish with: git push origin {branch}")
+            run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", staging], env)
+            if run_tests:   # the pages' tests; the release machinery's own tests are not about this release
+                run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                     "--ignore", str(ROOT / "tests" / "test_release.py")], test_environment())
+            if make_pdf:
+                env["PDF_FILE"] = str(print_pdf(Path(staging), version, package_version, published, site_url))
+        # 3. Deploy, then the files at the site's root.
+        mike = str(Path(sys.executable).parent / "mike")   # mike has no `python -m` entry point
+        run([mike, "deploy", "--branch", branch, "--update-aliases", "--alias-type", "redirect",
+             "--prop-set-string", f"commit={commit}", "--prop-set-string", f"data_version={package_version}",
+             "--message", f"Release {version} (commit {commit[:12]}, data {package_version})", version, "latest"], env)
+        run([mike, "set-default", "--branch", branch, "latest"], env)
+        commit_files_to_branch(branch, root_files(branch, version, site_url, [*snapshots, new]),
+                               f"Root files for release {version}")
+    except BaseException:
+        restore(branch, pages_before, head)
+        raise
+    print(f"Released {version} to {branch}: data {package_version}, commit {commit[:12]}.\n"
+          f"Preview it with: make preview   Publish it with: git push origin {branch} main")
+
+
+def test_environment() -> dict:
+    """The tests build the site as a developer would: without this release's settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("SITE_") and k not in ("VERSION_PROVIDER", "PDF_FILE")}
+
+
+def restore(branch: str, pages_before: str, head: str) -> None:
+    """Put gh-pages and the working branch back as they were before the release started."""
+    if pages_before:
+        git("update-ref", f"refs/heads/{branch}", pages_before)
+    elif _has_branch(branch):
+        git("update-ref", "-d", f"refs/heads/{branch}")
+    git("reset", "-q", "--hard", head)
+    git("clean", "-q", "-f", "--", "data/releases")   # a snapshot written but never committed
+
+
+def _has_branch(branch: str) -> bool:
+    return subprocess.run(["git", "rev-parse", "--verify", "--quiet", branch], cwd=ROOT,
+                          capture_output=True).returncode == 0
+
+
+def print_pdf(site: Path, version: str, package_version: str, published: str, site_url: str) -> Path:
+    from scripts.pdf import build_pdf, cover_html
+    brief = Citable("Safe to Report", f"{site_url}{version}/", published[:4], version, package_version, published)
+    cover = cover_html("Safe to Report", version, package_version, published,
+                       harvard(brief).replace("ACCESSED", "date you read it"))
+    return build_pdf(site, ROOT / "build" / f"safe-to-report-{version}.pdf", site_url, f"{site_url}{version}/", cover,
+                     version=version)
 
 
 if __name__ == "__main__":
@@ -103,5 +269,9 @@ if __name__ == "__main__":
     parser.add_argument("version")
     parser.add_argument("--branch", default="gh-pages")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (for quick local trials)")
+    parser.add_argument("--no-tests", action="store_true", help="skip the test suite (the build and link check still run)")
     arguments = parser.parse_args()
-    release(arguments.version, arguments.branch, make_pdf=not arguments.no_pdf)
+    try:
+        release(arguments.version, arguments.branch, make_pdf=not arguments.no_pdf, run_tests=not arguments.no_tests)
+    except Refused as refusal:
+        sys.exit(f"Release refused: {refusal}")

@@ -15,6 +15,8 @@ from typing import Callable
 import pandas as pd
 from scripts.charts import Chart
 from scripts.fragments import fragment
+from scripts.passages import passage_url
+from scripts.safe_text import spreadsheet_safe
 from scripts.stats import Statistic, format_number, month_label
 
 e = html.escape
@@ -86,6 +88,13 @@ def stat_in_heading(stat: Statistic) -> str:
     return fragment("stat-in-heading.html", stat=stat)
 
 
+COPY_KINDS = {  # sources.copy_kind -> what a link to such an address says it is
+    "mirror": "a mirror copy", "proxy": "read through a proxy", "syndicated": "a syndicated copy",
+    "prototype": "a copy in a parliamentary search prototype", "machine paraphrase": "a machine-paraphrased copy",
+    "reproduction": "reproduced by another site", "summary": "a summary by another site",
+}
+
+
 @dataclass(frozen=True)
 class SourceShown:
     id: str
@@ -93,10 +102,20 @@ class SourceShown:
     year: str
     title: str
     url: str
+    passage: str = ""                          # the address opened at the excerpt (a text fragment), if there is one
+    copy: str = ""                             # what kind of copy the address is, in words ("a mirror copy")
+    original: "SourceShown | None" = None      # the original, where the evidence base records it
 
 
-def shown_source(source: pd.Series) -> SourceShown:
-    return SourceShown(source["id"], source["publisher"], source["published"][:4] or "n.d.", source["title"], source["url"])
+def shown_source(source: pd.Series, excerpt: str = "", sources: pd.DataFrame | None = None) -> SourceShown:
+    """A source as pages name it; with an excerpt, its link opens at that passage; with the sources table,
+    a copy names its original."""
+    original = None
+    if sources is not None and source.get("copy_of"):
+        original = shown_source(sources.loc[source["copy_of"]], excerpt)   # the same text, so the same passage
+    return SourceShown(source["id"], source["publisher"], source["published"][:4] or "n.d.", source["title"], source["url"],
+                       passage_url(source["url"], excerpt) if excerpt else "", COPY_KINDS.get(source.get("copy_kind", ""), ""),
+                       original)
 
 
 def source_link(source: pd.Series, root: str) -> str:
@@ -128,7 +147,8 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
 # ---------------------------------------------------------------------- charts
 
 def chart_csv(chart: Chart) -> str:
-    return chart.data.to_csv(index=False, lineterminator="\n")
+    """The plotted data; no text cell may begin like a spreadsheet formula (scripts/safe_text.py)."""
+    return chart.data.map(spreadsheet_safe).to_csv(index=False, lineterminator="\n")
 
 
 def chart_source_ids(chart: Chart, figures: pd.DataFrame) -> list[str]:
@@ -188,15 +208,25 @@ def figure_group(statement: str) -> tuple[str, str]:
     return "Surveys, research and other evidence", "other"
 
 
+def value_and_unit(value: str, unit: str) -> tuple[str, str]:
+    """A value and the unit that follows it: '92' and '% of police forces' read '92%' and 'of police forces';
+    a value in words that already has its '%' ('over 90%') does not get a second one."""
+    if unit.startswith("%"):
+        return (value if "%" in value else value + "%"), unit[1:].lstrip()
+    return value, unit
+
+
 def figures_block(tables, stats, links: PageLinks) -> str:
     root = links.root
     sources = tables["sources"].set_index("id", drop=False)
     groups: dict[tuple[str, str], list] = {}
     for _, f in tables["figures"].iterrows():
         value = f["wording"] or ("" if pd.isna(f["value"]) else format_number(f["value"], 0 if float(f["value"]).is_integer() else 1))
+        value, unit = value_and_unit(value, f["unit"])
         groups.setdefault(figure_group(f["statement"]), []).append({
-            "row": f, "value": value, "period": " to ".join(date_text(p) for p in (f["period_start"], f["period_end"]) if p),
-            "source": shown_source(sources.loc[f["source_id"]]), "cite": links.cite(f["id"], "Figure " + f["id"])})
+            "row": f, "value": value, "unit": unit,
+            "period": [shown_date(p, f["period_certainty"] or "exact") for p in dict.fromkeys((f["period_start"], f["period_end"])) if p],
+            "source": shown_source(sources.loc[f["source_id"]], f["evidence"], sources), "cite": links.cite(f["id"], "Figure " + f["id"])})
     order = [(h, a) for h, a, _ in FIGURE_GROUPS] + [("Surveys, research and other evidence", "other")]
     return fragment("figures.html", groups=[(heading, anchor, groups[(heading, anchor)]) for heading, anchor in order
                                             if (heading, anchor) in groups], root=root)
@@ -217,11 +247,13 @@ SOURCE_KINDS = [  # (heading, anchor, words or stems starting a word in the publ
 
 def sources_block(tables, stats, links: PageLinks) -> str:
     groups: dict[tuple[str, str], list] = {}
+    by_id = tables["sources"].set_index("id", drop=False)
     for _, s in tables["sources"].iterrows():
         publisher = s["publisher"].lower()
         kind = next(((h, a) for h, a, words in SOURCE_KINDS if mentions(publisher, words)),
                     ("News and other publications", "news"))
-        groups.setdefault(kind, []).append({"row": s, "date": shown_date(s["published"], s["published_certainty"], s["published_note"])})
+        groups.setdefault(kind, []).append({"row": s, "date": shown_date(s["published"], s["published_certainty"], s["published_note"]),
+                                            "source": shown_source(s, sources=by_id)})
     order = [(h, a) for h, a, _ in SOURCE_KINDS] + [("News and other publications", "news")]
     return fragment("sources.html", groups=[(h, a, groups[(h, a)]) for h, a in order if (h, a) in groups])
 
@@ -240,7 +272,7 @@ def attribution(speaker: str, role: str, organisation: str) -> str:
 def quote_view(q: pd.Series, sources: pd.DataFrame, links: PageLinks) -> dict:
     return {"row": q, "attribution": attribution(q["speaker"], q["role"], q["organisation"]),
             "date": shown_date(q["date"], q["date_certainty"], q["date_note"]),
-            "source": shown_source(sources.loc[q["source_id"]]), "cite": links.cite(q["id"], f"Quote from {q['speaker']}")}
+            "source": shown_source(sources.loc[q["source_id"]], q["quote"], sources), "cite": links.cite(q["id"], f"Quote from {q['speaker']}")}
 
 
 def quotes_block(tables, stats, links: PageLinks, group: str = "") -> str:
@@ -262,19 +294,27 @@ TIMELINE_KINDS = {"campaign": "Campaign", "policing": "Policing", "oversight": "
                   "parliament": "Parliament", "research": "Research", "data": "Data"}
 
 
+def excerpts(tables) -> pd.Series:
+    """Every verbatim excerpt by the ID of its figure or quote."""
+    return pd.concat([tables["figures"].set_index("id")["evidence"], tables["quotes"].set_index("id")["quote"]])
+
+
 def timeline_block(tables, stats, links: PageLinks) -> str:
     sources = tables["sources"].set_index("id", drop=False)
+    excerpt = excerpts(tables)
     events = [{"row": t, "date": shown_date(t["date"], t["date_certainty"], t["date_note"]),
                "kind": TIMELINE_KINDS.get(t["kind"], t["kind"].capitalize()),
-               "source": shown_source(sources.loc[t["source_id"]])} for _, t in tables["timeline"].iterrows()]
+               "source": shown_source(sources.loc[t["source_id"]], excerpt[t["evidence_id"]] if t["evidence_id"] else "", sources)}
+              for _, t in tables["timeline"].iterrows()]
     return fragment("timeline.html", events=events, root=links.root)
 
 
 def recommendations_block(tables, stats, links: PageLinks) -> str:
     sources = tables["sources"].set_index("id", drop=False)
+    excerpt = excerpts(tables)
     items = [{"row": r, "made_on": shown_date(r["made_on"], r["made_on_certainty"]),
               "response_on": shown_date(r["response_on"], r["response_on_certainty"] or "exact"),
-              "source": shown_source(sources.loc[r["source_id"]]),
+              "source": shown_source(sources.loc[r["source_id"]], excerpt[r["evidence_figure_id"]] if r["evidence_figure_id"] else "", sources),
               "response_source": shown_source(sources.loc[r["response_source_id"]]) if r["response_source_id"] else None,
               "cite": links.cite(r["id"], "Recommendation: " + r["recommendation"][:60].rsplit(" ", 1)[0] + " …")}
              for _, r in tables["recommendations"].iterrows()]
@@ -287,7 +327,8 @@ def votes_block(tables, stats, links: PageLinks) -> str:
 
     def count(figure_id: str) -> str:
         return format_number(figures.loc[figure_id, "value"]) if figure_id else ""
-    rows = [{"row": v, "date": shown_date(v["date"], v["date_certainty"], v["date_note"]),
+    no_count = {"numbers recorded": "not recorded", "numbers not found": "not found", "no division recorded": "no division"}
+    rows = [{"row": v, "date": shown_date(v["date"], v["date_certainty"], v["date_note"]), "no_count": no_count[v["division"]],
              "for": count(v["votes_for_figure_id"]), "against": count(v["votes_against_figure_id"]),
              "majority": count(v["majority_figure_id"]), "source": shown_source(sources.loc[v["source_id"]])}
             for _, v in tables["votes"].iterrows()]
@@ -324,7 +365,7 @@ def contact_parts(contact: str) -> list[dict]:
 
 def helpline_view(h: pd.Series, sources: pd.DataFrame) -> dict:
     source = sources.loc[h["source_id"]]
-    return {"row": h, "contact": contact_parts(h["contact"]), "source": shown_source(source),
+    return {"row": h, "contact": contact_parts(h["contact"]), "source": shown_source(source, sources=sources),
             "source_date": shown_date(source["published"], source["published_certainty"]),
             "checked": shown_date(h["checked_on"]) if h["checked_on"] else None}
 
@@ -355,14 +396,14 @@ def forces_block(tables, stats, links: PageLinks) -> str:
 def referral_datasets_block(tables, stats, links: PageLinks) -> str:
     from scripts.stats import referral_rates
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
-    rates["per_month"] = rates["per_month"].map(lambda v: "not computed: period given in years only" if pd.isna(v) else f"{v:.1f}")
-    rates["count"] = rates["count"].map(lambda v: f"{v:,.0f}")
+    rates["per_month"] = rates["per_month"].map(lambda v: "not computed" if pd.isna(v) else format_number(v, 1))
+    rates["count"] = rates["count"].map(format_number)
+    columns = (("label", "Dataset"), ("count", "Count"), ("counted_as", "What is counted"), ("area", "Area"), ("period", "Period"),
+               ("per_month", "Per month"), ("months_counted", "Months divided by"))
     return fragment("table.html", caption="Every published count of referrals, with what it counts and where", headers=[
-        {"label": label, "numeric": numeric} for label, numeric in
-        (("Dataset", False), ("Count", True), ("Who is counted", False), ("Area", False), ("Period", False), ("Per month", True))],
-        rows=[{"id": None, "cells": [{"text": r[c], "label": label, "numeric": c in ("count", "per_month")} for c, label in
-              (("label", "Dataset"), ("count", "Count"), ("counts", "Who is counted"), ("area", "Area"), ("period", "Period"),
-               ("per_month", "Per month"))]} for _, r in rates.iterrows()])
+        {"label": label, "numeric": c in ("count", "per_month")} for c, label in columns],
+        rows=[{"id": None, "cells": [{"text": r[c], "label": label, "numeric": c in ("count", "per_month")} for c, label in columns]}
+              for _, r in rates.iterrows()])
 
 
 # ------------------------------------------------------------- source markers
@@ -425,31 +466,26 @@ def schema_block(tables, stats, links: PageLinks, package: dict | None = None) -
     return fragment("schema.html", resources=resources, root=links.root)
 
 
-def changes_block(tables, stats, links: PageLinks, snapshots: list | None = None, current: dict | None = None) -> str:
+def changes_block(tables, stats, links: PageLinks, snapshots: list | None = None, current: dict | None = None,
+                  notes: dict | None = None) -> str:
+    """Each release with what changed since the one before, and why; its summary from the release notes."""
     from scripts.changes import history
-    root = links.root
     if not snapshots:
         return "<p>No release has been recorded yet.</p>"
-    parts = []
-    for release, previous, differences in history(snapshots, current):
-        title = "Not yet released" if release["version"] == "unreleased" else f"Version {release['version']}"
-        since = f" since version {previous['version']}" if previous else ""
-        published = f", published {date_text(release['published'])}" if release.get("published") else ""
-        rows = [f'<tr><td>{e(c["label"])} (<a href="{root}methods/#stat-{e(c["name"])}"><code>{e(c["name"])}</code></a>)</td>'
-                f'<td>{e(c["old"])}</td><td>{e(c["new"])}</td><td>{", ".join(f"<a href={chr(34)}{root}sources/#{s}{chr(34)}>{s}</a>" for s in c["sources"]) or "—"}</td></tr>'
-                for c in differences["changed"]]
-        table = ('<div class="table-scroll" tabindex="0" role="region" aria-label="Changed figures"><table class="data-table">'
-                 f"<caption>Figures that changed{e(since)}</caption><thead><tr>"
-                 '<th scope="col">Figure</th><th scope="col">Before</th><th scope="col">Now</th><th scope="col">Sources</th>'
-                 f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>") if rows else f"<p>No figure changed{e(since)}.</p>"
-        added = "".join(f"<li>{e(a['label'])} (<code>{e(a['name'])}</code>): {e(a['display'])}</li>" for a in differences["added"])
-        removed = "".join(f"<li>{e(r['label'])} (<code>{e(r['name'])}</code>), was {e(r['display'])}</li>" for r in differences["removed"])
-        parts.append(
-            f'<section class="release" id="release-{e(release["version"])}"><h3>{e(title)}</h3>'
-            f"<p class=\"meta\">Data version {e(release['data_version'])}{e(published)}.</p>{table}"
-            + (f"<p>Added:</p><ul>{added}</ul>" if added and previous else "")
-            + (f"<p>Removed:</p><ul>{removed}</ul>" if removed else "") + "</section>")
-    return "".join(parts)
+    notes = notes or {}
+    releases = [{"release": release, "previous": previous, "differences": differences,
+                 "summary": release.get("summary") or notes.get(release["version"], {}).get("summary", ""),
+                 "count": len(release["statistics"])}
+                for release, previous, differences in history(snapshots, current)]
+    return fragment("changes.html", releases=releases, root=links.root, date_text=date_text)
+
+
+def corrections_log_block(tables, stats, links: PageLinks, snapshots: list | None = None) -> str:
+    """Every correction any release made, newest first, from the releases' recorded reasons."""
+    from scripts.changes import changes_index
+    corrections = [c for c in changes_index(snapshots or [])["changes"] if c["kind"] == "correction"]
+    return fragment("corrections_log.html", corrections=list(reversed(corrections)), root=links.root,
+                    date_text=date_text)
 
 
 BLOCKS = {
@@ -468,4 +504,5 @@ BLOCKS = {
     "referral_datasets": referral_datasets_block,
     "schema": schema_block,
     "changes": changes_block,
+    "corrections_log": corrections_log_block,
 }

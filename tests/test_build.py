@@ -185,7 +185,7 @@ def test_the_404_page_has_the_exit_button_and_policy_too(built_site):
     document = soup(built_site["dir"] / "404.html")
     quick_bar = document.body.find("div", recursive=False)
     assert quick_bar.find(attrs={"data-exit-this-page": True}) and quick_bar.find("a", string="Get help")["href"] == "/help/"
-    links = {a.get_text(): a["href"] for a in document.select("article a, .md-content a")}
+    links = {a.get_text(): a.get("href") for a in document.select(".md-content a")}
     assert links["Go to the Summary of the brief"] == "/" and links["Get help: helplines and advice"] == "/help/"
     assert "search" in document.select_one(".md-content").get_text()
     assert document.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
@@ -205,3 +205,15 @@ def test_no_page_shows_a_python_object(built_site):
     for page in Path(built_site["dir"]).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "built-in method" not in text and " object at 0x" not in text, page
+
+
+def test_a_broken_link_or_anchor_fails_the_build_naming_it(tmp_path):
+    output = failed_build_output(tmp_path, "findings.md", lambda text: text + "\nSee [the method](methods.md#no-such-part) "
+                                 "and [a figure](figures.md#F-001) and [nothing](no-such-page.md).\n")
+    assert "no element with id 'no-such-part' in /methods/" in output
+    assert "F-001" not in output.split("Broken internal links")[-1]   # an id the hooks add is found
+    assert "no-such-page.md" in output
+
+
+def test_the_build_log_has_no_false_anchor_reports(built_site):
+    assert "no such anchor" not in built_site["log"] and "does not contain an anchor" not in built_site["log"]

@@ -47,4 +47,34 @@ def test_page_block_shows_old_to_new_with_source_links():
     assert cells[1:3] == ["537", "601"]
     assert row.find("a", href="../sources/#S-001")
     assert "new_figure" in release.get_text() and "quotes_count" in release.get_text()
-    assert "No figure changed" in page.select_one("#release-1\\.0\\.0").get_text()
+    assert "First release: 52 statistics." in page.select_one("#release-1\\.0\\.0").get_text() or \
+        f"First release: {len(old['statistics'])} statistics." in page.select_one("#release-1\\.0\\.0").get_text()
+
+
+def test_every_change_must_be_explained_and_the_index_carries_the_reason():
+    import pytest
+
+    from scripts.changes import ReleaseNotesError, changes_index, explain_changes
+    _, old, new = two_snapshots()
+    with pytest.raises(ReleaseNotesError, match="referrals_total changed .537 → 601."):
+        explain_changes(old, new, {})
+    with pytest.raises(ReleaseNotesError, match="'quotes_count', whose value did not change"):
+        explain_changes(old, new, {"kind": "revision", "reason": "r", "statistics": {"quotes_count": {}}})
+    notes = {"kind": "revision", "reason": "new Home Office figures",
+             "statistics": {"referrals_total": {"kind": "correction", "reason": "a typing error"}}}
+    new["changes"] = explain_changes(old, new, notes)
+    assert new["changes"] == {"referrals_total": {"old": "537", "new": "601", "kind": "correction", "reason": "a typing error"}}
+    [entry] = changes_index([old, new])["changes"]
+    assert entry["statistic"] == "referrals_total" and entry["release"] == "1.1.0" and entry["reason"] == "a typing error"
+
+
+def test_a_snapshot_is_written_whole_and_never_over_another(tmp_path):
+    import pytest
+
+    from scripts.changes import write_snapshot
+    _, old, _ = two_snapshots()
+    path = write_snapshot(old, tmp_path)
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError):
+        write_snapshot({**old, "published": "2030-01-01"}, tmp_path)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["1.0.0.json"]

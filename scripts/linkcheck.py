@@ -1,0 +1,123 @@
+"""Check that every internal link and #anchor of a site resolves: in a built folder (the build runs it
+after writing the pages, so it sees the ids the hooks add) or over HTTP (the deployed site behind a web
+server). Links leaving the site are not followed; a checker must never make a reader's request.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+FOLDER_BASE = "http://site.invalid/"   # a built folder is checked as if served here
+LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "iframe": "src", "source": "src"}
+SKIPPED_RELS = {"canonical", "alternate"}   # absolute public addresses, not links inside this copy of the site
+
+
+@dataclass
+class Response:
+    status: int
+    content_type: str = ""
+    body: bytes = b""
+
+
+class _Page(HTMLParser):
+    """The links and the ids of one HTML page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name in ("id", "name" if tag == "a" else None):
+            if name and attributes.get(name):
+                self.ids.add(attributes[name])
+        wanted = LINK_ATTRIBUTES.get(tag)
+        if wanted and attributes.get(wanted) and not (tag == "link" and SKIPPED_RELS & set((attributes.get("rel") or "").split())):
+            self.links.append(attributes[wanted])
+
+
+def parse(body: bytes) -> _Page:
+    page = _Page()
+    page.feed(body.decode("utf-8", errors="replace"))
+    return page
+
+
+def check(seeds: list[str], fetch: Callable[[str], Response], base: str, follow: bool = True) -> list[str]:
+    """Problems found checking every link on the seed pages (and, with `follow`, on every page they
+    reach inside `base`): targets that do not answer 200, and #anchors with no such id."""
+    responses: dict[str, Response] = {}
+    parsed: dict[str, _Page] = {}
+
+    def get(url: str) -> Response:
+        if url not in responses:
+            responses[url] = fetch(url)
+        return responses[url]
+
+    def page(url: str) -> _Page | None:
+        response = get(url)
+        if response.status != 200 or "html" not in response.content_type:
+            return None
+        if url not in parsed:
+            parsed[url] = parse(response.body)
+        return parsed[url]
+
+    problems, queue, seen = [], list(seeds), set(seeds)
+    while queue:
+        source = queue.pop(0)
+        document = page(source)
+        if document is None:
+            problems.append(f"{source}: answers {get(source).status}")
+            continue
+        for href in document.links:
+            if href.startswith(("mailto:", "tel:", "data:", "javascript:")):
+                continue
+            if escapes_root(source, href, base):
+                continue   # e.g. an unversioned build's link to a sibling version: not part of this copy
+            target, fragment = urldefrag(urljoin(source, href))
+            target = target.split("?")[0]
+            if not target.startswith(base):
+                continue   # another site, or outside this copy of the site
+            if get(target).status != 200:
+                problems.append(f"{source}: link {href!r} → {target} answers {get(target).status}")
+                continue
+            if fragment and not fragment.startswith(":~:"):   # text fragments are the browser's, not ids
+                linked = page(target)
+                if linked is not None and unquote(fragment) not in linked.ids:
+                    problems.append(f"{source}: link {href!r} → no element with id {unquote(fragment)!r} in {target}")
+            if follow and target not in seen and page(target) is not None:
+                seen.add(target)
+                queue.append(target)
+    return sorted(set(problems))
+
+
+def escapes_root(source: str, href: str, base: str) -> bool:
+    """A relative link climbing above the site's root (urljoin would silently clamp it to the root)."""
+    if urlsplit(href).scheme or href.startswith(("/", "#")):
+        return False
+    here = posixpath.dirname(urlsplit(source).path.removeprefix(urlsplit(base).path)) or "."
+    return posixpath.normpath(posixpath.join(here, urlsplit(href).path)).startswith("..")
+
+
+def folder_fetcher(folder: Path) -> Callable[[str], Response]:
+    """Serve a built folder as a static host would: a folder's index.html, 404 for anything missing."""
+    def fetch(url: str) -> Response:
+        path = unquote(urlsplit(url).path)
+        local = folder / posixpath.normpath(path).lstrip("/")
+        if path.endswith("/") or local.is_dir():
+            local = local / "index.html"
+        if not local.is_file():
+            return Response(404)
+        return Response(200, "text/html" if local.suffix == ".html" else "application/octet-stream", local.read_bytes())
+    return fetch
+
+
+def check_folder(folder: Path, skip: tuple[str, ...] = ("404.html",)) -> list[str]:
+    """Every page of a built site as a source (pages outside the navigation too)."""
+    seeds = [FOLDER_BASE + p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*.html")) if p.name not in skip]
+    problems = check(seeds, folder_fetcher(folder), FOLDER_BASE, follow=False)
+    return [p.replace(FOLDER_BASE, "/") for p in problems]
