@@ -312,7 +312,7 @@ def _outcomes(tables, stats) -> Chart:
 # The events the timeline names in its drawing: event ID -> short label (the date comes from the data).
 KEY_EVENTS = {
     "T-005": "Super-complaint lodged",
-    "T-010": "Inspectors: stop sharing victims’ data",
+    "T-010": "Inspectors find significant harm",
     "T-011": "Lords back a firewall",
     "T-019": "Home Office rejects a firewall",
     "T-032": "Commissioner publishes the referral data",
