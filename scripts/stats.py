@@ -264,8 +264,8 @@ def _where(tables, table: str, row_id: str, field: str) -> str:
 
 
 def _divisor_problems(tables) -> list[str]:
-    """Every number a statistic divides by must be positive, and every percentage at most 100: the
-    headline count (per day, share of referrals), its period in months, the forces listed."""
+    """Every number a statistic divides by must be positive: the headline count (per day, share of
+    referrals), its period in months, the forces listed. (Percentages are checked by kind in load.py.)"""
     figures = tables["figures"].set_index("id")
     problems = []
     headline = tables["referral_datasets"].set_index("id").loc[HEADLINE_DATASET, "figure_id"]
@@ -282,11 +282,6 @@ def _divisor_problems(tables) -> list[str]:
                                 "the site works out referrals per month and per day from it; expected a month, as YYYY-MM")
     if len(tables["forces"]) == 0:
         problems.append("data/forces.csv: no forces are listed, but the site divides by their number; expected every force, one per row")
-    for name, figure_id in QUOTED_FIGURES.items():
-        if name.endswith("_percent") and figure_id in figures.index and figures.loc[figure_id, "value"] > 100:
-            problems.append(f"{_where(tables, 'figures', figure_id, 'value')}: statistic '{name}' shows {figure_id} as a "
-                            f"percentage, but it is {format_number(figures.loc[figure_id, 'value'], 1)}; "
-                            "expected a percentage from 0 to 100")
     return problems
 
 
