@@ -182,11 +182,63 @@ def lighthouse(node_dir: Path, only: list[str] | None = None) -> list[tuple[str,
     return scores
 
 
+GROWTH = [("today's data", 1, False), ("10x today's rows", 10, False), ("100x today's rows", 100, False),
+          ("per force per month (44 x 36 = 1,584 rows)", 1, True)]
+GROWTH_TARGETS = {"time": 4.0, "memory_mb": 1024}   # 100x: under 4x today's clean build, under 1 GB
+
+
+def measured_build(project: Path) -> tuple[float, float]:
+    """(seconds, peak resident memory in MB of the largest process) for a clean build of project."""
+    probe = ("import resource, subprocess, sys, time; start = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+             "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+    result = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+                             "-d", "site"], cwd=project, env=ENV, check=True, capture_output=True, text=True)
+    seconds, megabytes = result.stdout.split()
+    return float(seconds), float(megabytes)
+
+
+def bench_growth() -> list[tuple[str, int, float, float]]:
+    """Clean builds of synthetic data (scripts/growth.py) in temporary copies: (name, rows, seconds, MB)."""
+    from scripts.growth import add_force_months, grow, rows_in
+
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for name, factor, force_months in GROWTH:
+            project = copy_project(Path(folder) / f"grow-{len(results)}")
+            grow(project / "data", factor)
+            if force_months:
+                add_force_months(project / "data")
+            seconds, megabytes = measured_build(project)
+            results.append((name, rows_in(project / "data"), seconds, megabytes))
+            shutil.rmtree(project)
+    return results
+
+
+def report_growth(results) -> bool:
+    """Print the growth table; True if 100x today's rows missed a target."""
+    base_rows, base_seconds = results[0][1], results[0][2]
+    print("\nGrowth: clean builds of synthetic data (time and peak memory of the largest process)")
+    print(f"  {'data':44} {'rows':>7} {'time':>8} {'x today':>8} {'ms/row':>7} {'peak MB':>8} {'KB/row':>7}")
+    for name, rows, seconds, megabytes in results:
+        print(f"  {name:44} {rows:7,} {seconds:7.1f}s {seconds / base_seconds:7.2f}x {1000 * seconds / rows:7.2f} "
+              f"{megabytes:8.0f} {1024 * megabytes / rows:7.1f}")
+    _, rows, seconds, megabytes = next(r for r in results if r[0].startswith("100x"))
+    missed = [f"time {seconds / base_seconds:.2f}x > {GROWTH_TARGETS['time']}x"] if seconds / base_seconds > GROWTH_TARGETS["time"] else []
+    missed += [f"memory {megabytes:.0f} MB > {GROWTH_TARGETS['memory_mb']} MB"] if megabytes > GROWTH_TARGETS["memory_mb"] else []
+    print(f"  100x today's rows, targets under {GROWTH_TARGETS['time']}x today's time and "
+          f"{GROWTH_TARGETS['memory_mb']} MB: " + ("MISSED (" + "; ".join(missed) + ")" if missed else "met"))
+    return bool(missed)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--growth-only", action="store_true", help="only the growth benchmark (synthetic data)")
     arguments = parser.parse_args()
+    if arguments.growth_only:
+        return 1 if report_growth(bench_growth()) else 0
 
     results = bench_builds(arguments.runs)
     floor = statistics.median(results[FLOOR])
@@ -199,6 +251,8 @@ def main() -> int:
         verdict = "" if target is None else (f"  target <= {target}x: " + ("met" if ratio <= target else "MISSED"))
         failed |= target is not None and ratio > target
         print(f"  {name:32} {summary(times)}  = {ratio:.2f}x floor, {statistics.median(times) / bare:.2f}x bare{verdict}")
+
+    failed |= report_growth(bench_growth())
 
     if not arguments.no_lighthouse:
         print("\nLighthouse 12.2.3 (mobile), per page: performance / accessibility / best practices / SEO")

@@ -11,6 +11,8 @@ import pandas as pd
 
 from scripts import stats as st
 
+alt.data_transformers.disable_max_rows()   # charts are drawn at build time from data/, however many rows it grows to
+
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
 BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#6b6b6b"
 WIDTH = 560

@@ -3,7 +3,6 @@ version-pinned address. Pure functions of the page's details; the hook supplies 
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -76,9 +75,7 @@ def download_name(page_url: str, version: str, extension: str) -> str:
     return f"citation-{NEUTRAL_NAMES.get(slug, slug)}-{version}.{extension}"
 
 
-def citation_html(item: Citable, element_id: str, downloads: str = "") -> str:
-    """The reference, with a copy button (shown by cite.js) and any download links."""
-    reference = html.escape(harvard(item)).replace("ACCESSED", '<span data-accessed-date>date you read it</span>')
-    return (f'<p class="citation" id="{element_id}">{reference}</p>'
-            f'<p class="cite-actions"><button type="button" class="md-button cite-copy" data-copy="{element_id}" hidden>'
-            f"Copy reference</button>{downloads}</p>")
+def harvard_parts(item: Citable) -> tuple[str, str]:
+    """The Harvard reference split where the reader's access date goes (filled in by cite.js)."""
+    before, after = harvard(item).split("ACCESSED")
+    return before, after

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import os
-import pickle
 import re
 import subprocess
 import multiprocessing
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,7 +25,10 @@ if str(ROOT) not in sys.path:  # mkdocs loads hooks by path, not as part of a pa
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from scripts.cite import Citable, bibtex, citation_html, download_name, full_title, ris  # noqa: E402
+from scripts import cache  # noqa: E402
+from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
+from scripts.cite import Citable, bibtex, download_name, full_title, harvard_parts, ris  # noqa: E402
+from scripts.descriptor import DataError, read_descriptor  # noqa: E402
 from scripts.fragments import fragment  # noqa: E402
 from scripts.hosting import csp, script_hashes  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
@@ -37,7 +37,6 @@ from scripts.tokens import UnknownNames, insert_html, substitute  # noqa: E402
 DATA_DIR = ROOT / "data"
 PDF_PATH = "downloads/safe-to-report.pdf"
 SUPPORT_PAGES = {"help.md", "staying-safe.md"}
-CACHE_DIR = ROOT / ".cache"
 BODY_OPEN = re.compile(r"<body[^>]*>")
 # Material's skip-link container (it holds only the link): wrapped in a landmark, because with "Exit this
 # page" first in <body> axe no longer treats it as a skip link and flags content outside landmarks.
@@ -45,29 +44,18 @@ SKIP_LINK = re.compile(r'<div data-md-component="skip">.*?</div>', re.S)
 HEAD_OPEN = re.compile(r"<head>")
 
 
-def content_digest(*folders: Path) -> str:
-    """A hash of every file under the folders, or of the files given (names and bytes)."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        paths = [folder] if folder.is_file() else sorted(folder.rglob("*"))
-        for path in (p for p in paths if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 class Pipeline:
     """The pipeline's results, computed on first use and memoised on disk under `key`.
 
     A build whose key is already cached loads the memo and never imports pandas, Altair,
-    Frictionless or vl-convert. The memo is written only after a successful build.
+    Frictionless or vl-convert. The memo is written only after a successful build, and read only
+    if it matches its hash (scripts/cache.py).
     """
 
     def __init__(self, key: str):
         self.path = CACHE_DIR / "pipeline" / f"{key}.pickle"
-        try:
-            self.memo = pickle.loads(self.path.read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError):
-            self.memo = {}   # missing or unreadable: compute afresh
+        memo = cache.read_pickle(self.path)
+        self.memo = memo if isinstance(memo, dict) else {}
         self.changed = False
         self._results = None
 
@@ -75,7 +63,7 @@ class Pipeline:
         """Load and validate the data, compute statistics, build charts: the expensive part."""
         if self._results is None:
             from scripts.charts import build_charts
-            from scripts.load import DataError, load
+            from scripts.load import load, unexpected
             from scripts.stats import compute_statistics
             try:
                 tables = load(DATA_DIR)
@@ -83,6 +71,8 @@ class Pipeline:
                 charts = build_charts(tables, stats)
             except DataError as error:
                 raise PluginError(str(error)) from None
+            except Exception as error:   # noqa: BLE001: a plain line, then the detail, never a bare traceback
+                raise PluginError(str(DataError([unexpected(error, "data/ (while computing the statistics and charts)")]))) from error
             self._results = tables, stats, charts
         return self._results
 
@@ -94,15 +84,7 @@ class Pipeline:
 
     def save(self) -> None:
         if self.changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path, pickle.dumps(self.memo))
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Readers see the old file or the whole new one, never half of one (two builds may run at once)."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as partial:
-        partial.write(content)
-    os.replace(partial.name, path)
+            cache.write_pickle(self.path, self.memo)
 
 
 _state: dict = {}
@@ -118,7 +100,11 @@ def on_startup(command, dirty):
     _state["command"] = command
 
 def on_config(config):
-    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    try:
+        package = read_descriptor(DATA_DIR)
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    cache.show_warnings()
     config.extra["data_version"] = package["version"]
     config.extra["pdf"] = bool(os.environ.get("PDF_FILE"))
     config.extra["commit"] = _git_commit()
@@ -134,14 +120,16 @@ def on_config(config):
     digest = content_digest(DATA_DIR, ROOT / "scripts", ROOT / "requirements.txt")
     settings = "|".join(str(x) for x in (config.site_name, config.extra["site_version"], config.extra["base_url"],
                                           config.extra["published"], config.extra["publisher"], config.extra["contact"]))
+    _state.pop("first_published", None)   # read again on each build: `mkdocs serve` keeps this module loaded
     _state.update(package=package, pipeline=Pipeline(f"{digest}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
     _key_notebook_cache_on(config, digest)
     return config
 
 
 def on_pre_build(config):
-    _state["notebooks"] = _start_notebooks(config)        # first, so it overlaps with what follows
+    # Validate first: bad data stops the build with its message alone, before the notebook starts.
     _pipeline().get("validated", lambda: bool(_pipeline().results()))
+    _state["notebooks"] = _start_notebooks(config)        # then the slowest step, overlapping with the rest
 
 
 def _key_notebook_cache_on(config, digest: str) -> None:
@@ -152,6 +140,14 @@ def _key_notebook_cache_on(config, digest: str) -> None:
         notebooks.config["cache_dir"] = str(CACHE_DIR / "mkdocs-jupyter" / digest)
 
 
+def _notebook_cache(config) -> Path | None:
+    """The notebook cache folder in use, checked (scripts/cache.py); None when there is none."""
+    notebooks = config.plugins.get("mkdocs-jupyter")
+    if notebooks is None or not notebooks.config["cache"]:
+        return None
+    return Path(notebooks.config["cache_dir"])
+
+
 def _start_notebooks(config) -> dict[str, multiprocessing.Process]:
     """Executing the notebook is the slowest step: start it now, in a forked process running
     mkdocs-jupyter's own render, so it uses the other core while this process builds everything else.
@@ -160,6 +156,13 @@ def _start_notebooks(config) -> dict[str, multiprocessing.Process]:
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return {}
+    folder = _notebook_cache(config)
+    if folder is not None:
+        if cache.usable_folder(folder):
+            cache.verify_notebook_entries(folder)
+        else:   # no cache to leave a result in: the page renders it itself
+            plugin.config["cache"] = False
+            return {}
     from mkdocs.structure.pages import Page
     started = {}
     for source in sorted(Path(config.docs_dir).glob("*")):
@@ -176,6 +179,8 @@ def on_pre_page(page, config, files):
     process = _state.get("notebooks", {}).get(page.file.src_uri)
     if process is not None:
         process.join()
+        if _notebook_cache(config) is not None:
+            cache.seal_notebook_entries(_notebook_cache(config))
     return page
 
 
@@ -244,15 +249,14 @@ def claim_citation(config, page):
     """Citations for single claims on a page: the pinned page address plus the claim's anchor."""
     def cite(anchor: str, title: str) -> str:
         item = citable(config, full_title(title), f"{pinned_url(config, page.url)}#{anchor}")
-        return fragment("cite-claim.html", title=title, reference=citation_html(item, "cite-" + anchor))
+        return fragment("cite-claim.html", title=title, reference=harvard_parts(item), element_id="cite-" + anchor)
     return cite
 
 
 def page_citation(page, config) -> str:
     version = config.extra["site_version"]
-    downloads = (f' <a href="cite.bib" download="{download_name(page.url, version, "bib")}">BibTeX</a> · '
-                 f'<a href="cite.ris" download="{download_name(page.url, version, "ris")}">RIS</a>')
-    return fragment("cite-page.html", reference=citation_html(page_citable(page, config), "cite-page", downloads))
+    return fragment("cite-page.html", reference=harvard_parts(page_citable(page, config)), element_id="cite-page",
+                    bib_name=download_name(page.url, version, "bib"), ris_name=download_name(page.url, version, "ris"))
 
 
 # ------------------------------------------------------------- publication line
@@ -263,10 +267,13 @@ def publication_line(page, config, full: bool) -> str:
     from scripts.render import date_text
     stats = _pipeline().results()[1]
     updated = str(config.extra["published"])
-    first_published = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
+    if "first_published" not in _state:
+        _state["first_published"] = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
+    first_published = _state["first_published"]
     return fragment("publication.html", full=full, publisher=config.extra["publisher"], root=page_root(page),
                     first_published=first_published, first_published_text=date_text(first_published),
                     updated=updated, updated_text=date_text(updated), evidence_up_to=stats["evidence_up_to"].display,
+                    referrals_end=stats["referrals_end"].display,
                     version=config.extra["site_version"], data_version=config.extra["data_version"])
 
 
@@ -331,6 +338,13 @@ def on_page_markdown(markdown, page, config, files):
             markdown, page.file.src_uri, _known, lambda kind, name: _expand(kind, name, page, config))
     except UnknownNames as error:
         raise PluginError(str(error)) from None
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    except PluginError:
+        raise
+    except Exception as error:   # noqa: BLE001: a plain line naming the page, then the detail
+        from scripts.load import unexpected
+        raise PluginError(unexpected(error, f"docs/{page.file.src_uri} (filling in its numbers and tables from data/)")) from error
     return markdown
 
 
@@ -352,8 +366,9 @@ def _strip_notebook(content: str) -> str:
 
 def on_page_content(content, page, config, files):
     generated = getattr(page, "generated_html", {})
-    content = insert_html(content, generated)
+    content = join_adjacent_markers(insert_html(content, generated))
     _fill_toc(page.toc, generated)
+    _add_generated_headings(page, generated)
     if "jp-Notebook" in content:
         content = _pipeline().get(("notebook", hashlib.sha256(content.encode()).hexdigest()),
                                   lambda: _strip_notebook(content))
@@ -361,6 +376,20 @@ def on_page_content(content, page, config, files):
     refs = list(getattr(page, "refs", {}))
     notes = _pipeline().get(("notes", page.url, tuple(refs)), lambda: _page_notes(refs, page)) if refs else ""
     return content + notes + page_citation(page, config)
+
+
+def join_adjacent_markers(content: str) -> str:
+    """Source markers side by side become one superscript, '1,2', as in a printed briefing."""
+    return content.replace('</sup><sup class="ref">', '<span class="ref-sep">,</span>')
+
+
+def _add_generated_headings(page, generated: dict[str, str]) -> None:
+    """Blocks that group a long list under their own headings (Every figure, Sources) stand last on their
+    page: add those headings to the page's contents, after the page's own."""
+    from mkdocs.structure.toc import AnchorLink
+    for fragment_html in generated.values():
+        for anchor, title in re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', fragment_html):
+            page.toc.items.append(AnchorLink(html.unescape(title), anchor, 2))
 
 
 def _ref_marker(record_id: str, number: int, page) -> str:
@@ -433,6 +462,17 @@ def content_security_policy(output: str) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{csp(script_hashes(output))}">'
 
 
+def on_serve(server, config, builder):
+    """`make serve`: a failed rebuild keeps the last good pages served, with its error shown on them."""
+    from scripts.serve import keep_serving
+    return keep_serving(server)
+
+
+def on_build_error(error):
+    from scripts.serve import ERRORS
+    ERRORS.record(error)
+
+
 def on_post_build(config):
     """Stop the build on a broken internal link or #anchor, checked in the built pages, so the ids that
     the hooks and templates add count too; only then keep the pipeline's results for the next build."""
@@ -441,3 +481,6 @@ def on_post_build(config):
     if problems:
         raise PluginError("Broken internal links or anchors:\n  " + "\n  ".join(problems))
     _pipeline().save()
+    cache.evict_old_states()
+    if _notebook_cache(config) is not None:
+        cache.seal_notebook_entries(_notebook_cache(config))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +25,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 from frictionless import FrictionlessException, Package, system
+
+from scripts.descriptor import DataError, read_descriptor, snapshot_problems
+from scripts.safe_text import begins_like_a_formula, character_name, first_non_ascii, invisible_characters, looks_like
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -37,16 +40,16 @@ DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 URL_PATTERN = r"^https://[^\s]+$"
 
 
-class DataError(Exception):
-    """The data in data/ cannot be published. `problems` lists every reason."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("Bad data, nothing was built:\n  - " + "\n  - ".join(problems))
-
-
 class Tables(dict):
-    """The tables by name. Asking for a table that datapackage.json does not list raises DataError, not KeyError."""
+    """The tables by name. Asking for a table that datapackage.json does not list raises DataError, not KeyError.
+    `lines[table][id]` is the line of the row with that id in its CSV file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines: dict[str, dict[str, int]] = {}
+
+    def line(self, table: str, row_id: str) -> int | None:
+        return self.lines.get(table, {}).get(row_id)
 
     def __missing__(self, name):
         require_tables(self, [name], "the site")
@@ -149,6 +152,168 @@ def _header_problems(table: Csv, names: list[str]) -> list[str]:
     return problems or [problem(table.file, "the columns are in a different order from the schema", expected, 1)]
 
 
+def _layout_problems(path: Path, table: Csv, names: list[str]) -> list[str]:
+    """The common slips that make a whole file unreadable: with any of them every row would be misread,
+    so they are reported alone, in words, before anything else about the file."""
+    text = path.read_bytes().decode("utf-8-sig")
+    expected_header = "a first line naming the columns: " + ",".join(names)
+    if not text.strip():
+        return [problem(table.file, "the file is empty", expected_header + ", then one line per row")]
+    if "\r" in text and "\n" not in text:
+        return [problem(table.file, "the lines end with a carriage return alone (old Mac line ends)",
+                        "lines that end with LF or CRLF (save as CSV UTF-8 again)")]
+    for bare in re.finditer(r"\r(?!\n)", text):
+        if text.count('"', 0, bare.start()) % 2 == 0:   # not inside a quoted cell (that is the cell check's)
+            before = text[:bare.start()].rsplit("\n", 1)[-1][-30:]
+            return [problem(table.file, f"a carriage return (U+000D) is in the middle of the line, after '{before}', "
+                            "so the row is cut in two there", "each row on one line: delete the carriage return",
+                            text.count("\n", 0, bare.start()) + 1)]
+    first_line = text.splitlines()[0]
+    for separator, word in (("\t", "tabs"), (";", "semicolons")):
+        if separator in first_line and len(table.header) < len(names) <= first_line.count(separator) + 1:
+            return [problem(table.file, f"the columns are separated by {word}, not commas",
+                            "a comma-separated file (in a spreadsheet: Save As, CSV UTF-8, comma-delimited)", 1)]
+    rows = [(line, cells) for line, cells in table.records if "".join(cells).strip()]
+    if table.header[-1:] == [""] and table.header[:-1] == names \
+            and all(len(cells) == len(names) + 1 and cells[-1] == "" for _, cells in rows):
+        return [problem(table.file, "every line ends with a comma, which makes an extra empty column",
+                        f"each line to end with its last cell (the header with '{names[-1]}'), no comma after it", 1)]
+    unclosed_at_end = text.count('"') % 2 == 1
+    for index, (line, cells) in enumerate(rows):
+        for column, cell in enumerate(cells):
+            if "\n" not in cell:
+                continue
+            at_end = unclosed_at_end and index == len(rows) - 1 and column == len(cells) - 1
+            if at_end or cell.split("\n", 1)[1].count(",") >= max(1, len(names) - 2):
+                field = table.header[column] if column < len(table.header) else None
+                last = line + cell.count("\n") + sum(c.count("\n") for c in cells[column + 1:])
+                until = "the end of the file" if at_end else f"line {last}"
+                return [problem(table.file, f"a double quote opens this cell and is not closed until {until}, "
+                                "so every line in between was read as part of this one cell",
+                                "a closing \" at the end of the cell (write \"\" for a quote mark inside it)",
+                                line, field)]
+    if not rows:
+        return [problem(table.file, "the file has its header line but no rows",
+                        "at least one row of data under the header")]
+    return []
+
+
+# ------------------------------------------------------------ numbers and text, cell by cell
+
+# A figure's kind comes from its unit; each kind has the values that are real and plausible.
+# (kind, whole numbers only, largest plausible value, what a right value is)
+KINDS = {
+    "count": (True, 1e9, "a whole number from 0 to 1,000,000,000"),
+    "count in thousands or millions": (False, 1e6, "a number from 0 to 1,000,000 (the unit says thousand, million or billion)"),
+    "percentage": (False, 100, "a percentage from 0 to 100"),
+    "money": (False, 1e9, "an amount from 0 to 1,000,000,000 in the unit's currency and scale"),
+    "rate": (False, 1e9, "a rate from 0 to 1,000,000,000"),
+}
+
+
+def figure_kind(unit: str) -> str:
+    """What a figure's number is, from its unit: '£ million' is money, 'share of police forces' a percentage."""
+    words = unit.lower()
+    if "£" in unit or "€" in unit or "$" in unit:
+        return "money"
+    if "%" in words or "per cent" in words or "percent" in words or words.startswith(("share of", "proportion of")):
+        return "percentage"
+    if re.search(r"\bper\b", words):
+        return "rate"
+    if re.search(r"\b(thousands?|millions?|billions?)\b", words):
+        return "count in thousands or millions"
+    return "count"
+
+
+PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _shown(cell: str) -> str:
+    return f"'{cell[:12].rstrip()}…' ({len(cell)} characters)" if len(cell) > 24 else f"'{cell}'"
+
+
+def _number_problem(cell: str, kind: str | None, unit: str) -> tuple[str, str] | None:
+    """(what is wrong, expected) for a number cell the schema would accept but that is not a real value."""
+    try:
+        value = float(cell)
+    except ValueError:
+        return None   # the schema reports text in a numeric field
+    if not math.isfinite(value) or (not PLAIN_NUMBER.match(cell) and abs(value) > 1e15):
+        return f"{_shown(cell)} is not a finite number", "a number written in digits, such as 537"
+    if not PLAIN_NUMBER.match(cell):
+        plain = f"{value:f}".rstrip("0").rstrip(".")
+        return f"'{cell}' is not written in plain digits", f"the number in plain digits, such as {plain}"
+    if kind is None or value < 0:
+        return None   # the schema reports negatives
+    whole, maximum, expected = KINDS[kind]
+    because = f" for {'an amount of money' if kind == 'money' else 'a ' + kind}" + (f" (unit '{unit}')" if unit else "")
+    if whole and not value.is_integer():
+        return (f"'{cell}' is not a whole number, but the unit " + (f"'{unit}'" if unit else "(none)") + " makes it a count",
+                f"{expected}; if it is not a count, a unit that says so, such as '%' or '£ million'")
+    if value > maximum:
+        return f"{_shown(cell)} is too large{because}", expected
+    return None
+
+
+def _is_identity(field: dict) -> bool:
+    """IDs, codes, dates and fixed vocabularies: machine-read, so strictly ASCII."""
+    constraints = field.get("constraints", {})
+    name = field["name"]
+    return ("pattern" in constraints or "enum" in constraints or name == "id" or name.endswith(("_id", "_code"))
+            or name in ("date", "code"))
+
+
+def _text_problem(cell: str, field: dict) -> tuple[str, str] | None:
+    breaks = [position for position, character in enumerate(cell) if character in "\r\n"] \
+        if "\n" in cell or "\r" in cell else []
+    if breaks:
+        return (f"the text has a line break in it ({character_name(cell[breaks[0]])}, character {breaks[0] + 1})",
+                "the cell's text on one line")
+    invisible = invisible_characters(cell)
+    if invisible:
+        position, character = invisible[0]
+        return (f"the text contains {character_name(character)} (character {position + 1}), which is invisible "
+                "or changes the order the text is shown in",
+                "visible text only: delete that character (retype the words around it if unsure)")
+    if _is_identity(field):
+        found = first_non_ascii(cell)
+        if found:
+            position, character = found
+            like = looks_like(character)
+            return (f"'{cell}' contains {character_name(character)} (character {position + 1})"
+                    + (f", which looks like '{like}' but is not ASCII" if like else ", which is not ASCII"),
+                    "ASCII letters, digits and punctuation only in IDs, codes and dates (retype it)")
+    elif begins_like_a_formula(cell):
+        first = cell[0] if cell[0] not in "\t\r" else character_name(cell[0])
+        return (f"{_shown(cell)} begins with {first!s}, so a spreadsheet that opens the download would run it as a formula"
+                if cell[0] not in "\t\r" else f"the text begins with {first}, which a spreadsheet may strip and then "
+                "run what follows as a formula",
+                "text that begins with a letter, a digit or a quote mark (reword it, for example 'minus 5' or 'at ...')")
+    return None
+
+
+def _cell_problems(table: Csv, resource: dict) -> dict[tuple[int, str], str]:
+    """Problems in single cells that the schema cannot see, by (line, field)."""
+    fields = resource["schema"]["fields"]
+    found = {}
+    for line, cells in table.records:
+        if not "".join(cells).strip():
+            continue
+        row = dict(zip(table.header, cells))
+        for field in fields:
+            name, cell = field["name"], row.get(field["name"], "")
+            if not cell:
+                continue
+            if field.get("type") in ("number", "integer"):
+                kind = figure_kind(row.get("unit", "")) if resource["name"] == "figures" and name == "value" else None
+                described = _number_problem(cell, kind, row.get("unit", ""))
+            else:
+                described = _text_problem(cell, field)
+            if described:
+                found[(line, name)] = problem(table.file, described[0], described[1], line, name)
+    return found
+
+
 # ------------------------------------------------------------ frictionless errors in plain words
 
 def _expected(field: dict, table: Csv) -> str:
@@ -238,8 +403,10 @@ def _describe(error, resource: dict, tables: dict[str, Csv]) -> tuple[str | None
     return getattr(error, "field_name", None) or None, error.message, "data that matches datapackage.json"
 
 
-def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path) -> list[str]:
-    """Validate the tables that were read with Frictionless; report its errors in plain words."""
+def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
+                     reported: set[tuple[str, int, str]] = frozenset()) -> list[str]:
+    """Validate the tables that were read with Frictionless; report its errors in plain words, except
+    for cells already `reported` (file, line, field) by the cell checks."""
     descriptor = copy.deepcopy(descriptor)
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in tables]
     for resource in descriptor["resources"]:   # a key into a table that could not be read cannot be checked
@@ -258,7 +425,9 @@ def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path) -
             described = _describe(error, resources[task.name], tables)
             if described:
                 field, what, expected = described
-                problems.append(problem(table.file, what, expected, table.line(row) if row else None, field))
+                line = table.line(row) if row else None
+                if (table.file, line, field) not in reported:
+                    problems.append(problem(table.file, what, expected, line, field))
     return problems
 
 
@@ -324,27 +493,32 @@ def _well_formed(url: str) -> bool:
 
 def read_tables(data_dir: Path = DATA_DIR) -> Tables:
     """Read every table as text (empty cells become ""), with numeric fields as numbers."""
-    package = Package(str(data_dir / "datapackage.json"))
     tables = Tables()
-    for resource in package.resources:
-        frame = pd.read_csv(data_dir / resource.path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for resource in read_descriptor(data_dir)["resources"]:
+        frame = pd.read_csv(data_dir / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
         frame = frame[frame.ne("").any(axis=1)].reset_index(drop=True)   # ",,," lines at the end
-        for field in resource.schema.fields:
-            if field.type in ("number", "integer"):
-                frame[field.name] = pd.to_numeric(frame[field.name].replace("", None))
-        tables[resource.name] = frame
+        for field in resource["schema"]["fields"]:
+            if field.get("type") in ("number", "integer"):
+                frame[field["name"]] = pd.to_numeric(frame[field["name"]].replace("", None))
+        tables[resource["name"]] = frame
+        if "id" in frame:   # for messages about a row found later (statistics): the line it is on
+            text = Csv.read(data_dir / resource["path"]).frame()
+            tables.lines[resource["name"]] = dict(zip(text["id"], text.index))
     return tables
 
 
 def check(data_dir: Path = DATA_DIR) -> list[str]:
     """Every problem with the Data Package in data_dir, in the order a maintainer would fix them."""
     try:
-        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor = read_descriptor(data_dir)
         Package(descriptor, basepath=str(data_dir))
-    except (OSError, ValueError, FrictionlessException) as error:
-        return [problem("datapackage.json", f"cannot be read ({error})", "a valid Data Package descriptor")]
+    except DataError as error:
+        return error.problems
+    except (ValueError, FrictionlessException) as error:
+        return [problem("datapackage.json", f"is not a valid Data Package ({error})", "a valid Data Package descriptor")]
     problems = _missing_tables([r["name"] for r in descriptor["resources"]], REQUIRED_TABLES, "the site")
     readable: dict[str, Csv] = {}
+    reported: set[tuple[str, int, str]] = set()
     for resource in descriptor["resources"]:
         path = data_dir / resource["path"]
         if not path.is_file():
@@ -356,25 +530,44 @@ def check(data_dir: Path = DATA_DIR) -> list[str]:
             problems.append(undecodable)
             continue
         table = Csv.read(path)
-        header = _header_problems(table, [field["name"] for field in resource["schema"]["fields"]])
+        names = [field["name"] for field in resource["schema"]["fields"]]
+        layout = _layout_problems(path, table, names)
+        header = layout or _header_problems(table, names)
         problems += header
         if not header:   # with the wrong columns every row would be misread; fix the header first
-            readable[resource["name"]] = table
-    problems += _schema_problems(descriptor, readable, data_dir)
+            cells = _cell_problems(table, resource)
+            problems += cells.values()
+            reported |= {(table.file, line, field) for line, field in cells}
+            if not any("line break" in message for message in cells.values()):   # other readers split the row there
+                readable[resource["name"]] = table
+    problems += _schema_problems(descriptor, readable, data_dir, reported)
     dates = {resource["name"]: [field["name"] for field in resource["schema"]["fields"]
                                 if field.get("constraints", {}).get("pattern") == DATE_PATTERN]
              for resource in descriptor["resources"]}
     problems += extra_checks({name: table.frame() for name, table in readable.items()}, dates)
+    problems += snapshot_problems(data_dir / "releases")
     return list(dict.fromkeys(problems))
+
+
+def unexpected(error: BaseException, where: str) -> str:
+    """One plain line for a failure nobody foresaw: where, what to do, then the technical detail."""
+    return (f"{where}: the build stopped on something in the data it did not expect; check your last change to "
+            f"this file (or undo it with git) and, if it looks right, report this message to the site's maintainers. "
+            f"Technical detail: {type(error).__name__}: {error}")
 
 
 def load(data_dir: Path = DATA_DIR) -> Tables:
     """Validate data_dir against its datapackage.json and return its tables, or raise DataError."""
-    problems = check(data_dir)
-    if problems:
-        raise DataError(problems)
-    return read_tables(data_dir)
+    try:
+        problems = check(data_dir)
+        if problems:
+            raise DataError(problems)
+        return read_tables(data_dir)
+    except DataError:
+        raise
+    except Exception as error:   # noqa: BLE001: whatever happened, the maintainer gets one plain line
+        raise DataError([unexpected(error, "data/ (while checking the tables)")]) from error
 
 
 def data_version(data_dir: Path = DATA_DIR) -> str:
-    return Package(str(data_dir / "datapackage.json")).version
+    return read_descriptor(data_dir)["version"]

@@ -9,19 +9,19 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 import vl_convert
 
+from scripts.cache import CACHE_DIR, read_sealed, write_sealed
 from scripts.charts import Chart
 from scripts.fragments import fragment
+from scripts.passages import passage_url
+from scripts.safe_text import spreadsheet_safe
 from scripts.stats import Statistic, format_number, month_label
 
 e = html.escape
@@ -63,10 +63,17 @@ def shown_date(partial_date: str, certainty: str = "exact", note: str = "") -> D
     parts = partial_date.split("-")
     text = partial_date if len(parts) == 1 else month_label(partial_date) if len(parts) == 2 else \
         f"{int(parts[2])} {month_label(partial_date[:7])}"
-    # Notes often restate the date and its certainty ("2023-11-09 (inferred; page undated)"): keep the why.
-    why = note.replace(partial_date, "").strip(" ;,()")
-    why = "" if why.lower() in ("inferred", "approximate", "c.") else why.removeprefix("inferred; ").removeprefix("approximate; ")
-    return DateShown(partial_date, text, {"approximate": "c.", "inferred": "inferred"}.get(certainty, ""), why)
+    return DateShown(partial_date, text, {"approximate": "c.", "inferred": "inferred"}.get(certainty, ""),
+                     note if note_adds_something(note, partial_date) else "")
+
+
+def note_adds_something(note: str, partial_date: str) -> bool:
+    """A date note is shown verbatim, as recorded, unless it only restates the date and its certainty
+    ("2023-11-09 (inferred)", "c.2023-03", "undated"): rewording notes risks losing what they say."""
+    rest = note.replace(partial_date, "") if partial_date else note
+    for restatement in ("(inferred)", "(approx.)", "inferred", "approx.", "undated", "c."):
+        rest = rest.replace(restatement, "")
+    return bool(rest.strip(" ;,()"))
 
 
 def date_text(partial_date: str, certainty: str = "exact") -> str:
@@ -86,6 +93,13 @@ def stat_in_heading(stat: Statistic) -> str:
     return fragment("stat-in-heading.html", stat=stat)
 
 
+COPY_KINDS = {  # sources.copy_kind -> what a link to such an address says it is
+    "mirror": "a mirror copy", "proxy": "read through a proxy", "syndicated": "a syndicated copy",
+    "prototype": "a copy in a parliamentary search prototype", "machine paraphrase": "a machine-paraphrased copy",
+    "reproduction": "reproduced by another site", "summary": "a summary by another site",
+}
+
+
 @dataclass(frozen=True)
 class SourceShown:
     id: str
@@ -93,10 +107,20 @@ class SourceShown:
     year: str
     title: str
     url: str
+    passage: str = ""                          # the address opened at the excerpt (a text fragment), if there is one
+    copy: str = ""                             # what kind of copy the address is, in words ("a mirror copy")
+    original: "SourceShown | None" = None      # the original, where the evidence base records it
 
 
-def shown_source(source: pd.Series) -> SourceShown:
-    return SourceShown(source["id"], source["publisher"], source["published"][:4] or "n.d.", source["title"], source["url"])
+def shown_source(source: pd.Series, excerpt: str = "", sources: pd.DataFrame | None = None) -> SourceShown:
+    """A source as pages name it; with an excerpt, its link opens at that passage; with the sources table,
+    a copy names its original."""
+    original = None
+    if sources is not None and source.get("copy_of"):
+        original = shown_source(sources.loc[source["copy_of"]], excerpt)   # the same text, so the same passage
+    return SourceShown(source["id"], source["publisher"], source["published"][:4] or "n.d.", source["title"], source["url"],
+                       passage_url(source["url"], excerpt) if excerpt else "", COPY_KINDS.get(source.get("copy_kind", ""), ""),
+                       original)
 
 
 def source_link(source: pd.Series, root: str) -> str:
@@ -106,10 +130,6 @@ def source_link(source: pd.Series, root: str) -> str:
 def sources_line(source_ids, sources: pd.DataFrame, root: str) -> str:
     by_id = sources.set_index("id", drop=False)
     return "; ".join(source_link(by_id.loc[s], root) for s in dict.fromkeys(source_ids))
-
-
-def is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def cell_text(value) -> str:
@@ -131,21 +151,18 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
 
 # ---------------------------------------------------------------------- charts
 
-CHART_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "charts"
+CHART_CACHE = CACHE_DIR / "charts"
 
 
 def _svg_from_spec(spec_json: str) -> str:
     """A given vl-convert version draws a given spec the same way every time, so a drawing is cached
-    under the hash of both, and written whole or not at all."""
+    under the hash of both, and used only if it matches the hash stored with it (scripts/cache.py)."""
     key = hashlib.sha256(f"{vl_convert.__version__}\n{spec_json}".encode()).hexdigest()
-    cached = CHART_CACHE / f"{key}.svg"
-    if cached.exists():
-        return cached.read_text(encoding="utf-8")
+    cached = read_sealed(CHART_CACHE / f"{key}.svg")
+    if cached is not None:
+        return cached.decode("utf-8")
     svg = vl_convert.vegalite_to_svg(json.loads(spec_json))
-    CHART_CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=CHART_CACHE, delete=False) as partial:
-        partial.write(svg)
-    os.replace(partial.name, cached)
+    write_sealed(CHART_CACHE / f"{key}.svg", svg.encode("utf-8"))
     return svg
 
 
@@ -160,7 +177,8 @@ def chart_svg(chart: Chart) -> str:
 
 
 def chart_csv(chart: Chart) -> str:
-    return chart.data.to_csv(index=False, lineterminator="\n")
+    """The plotted data; no text cell may begin like a spreadsheet formula (scripts/safe_text.py)."""
+    return chart.data.map(spreadsheet_safe).to_csv(index=False, lineterminator="\n")
 
 
 def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, links: PageLinks) -> str:
@@ -204,12 +222,27 @@ FIGURE_GROUPS = [  # (heading, anchor, test on the figure's statement and unit),
 ]
 
 
+def mentions(text: str, words) -> bool:
+    """Whether the text has one of the words (or stems) at the start of a word: 'referr' matches 'referrals',
+    not 'preferred'; 'ons' matches 'ONS', not 'Conservative'."""
+    return any(re.search(rf"(?<![\w]){re.escape(word)}", text, re.I) for word in words)
+
+
 def figure_group(statement: str) -> tuple[str, str]:
-    text = statement.lower()
+    # "Immigration Enforcement" is the body, not an outcome: leave it out before looking for outcomes.
+    text = re.sub(r"immigration enforcement", "", statement, flags=re.I)
     for heading, anchor, words in FIGURE_GROUPS:
-        if any(word in text for word in words):
+        if mentions(text, words):
             return heading, anchor
     return "Surveys, research and other evidence", "other"
+
+
+def value_and_unit(value: str, unit: str) -> tuple[str, str]:
+    """A value and the unit that follows it: '92' and '% of police forces' read '92%' and 'of police forces';
+    a value in words that already has its '%' ('over 90%') does not get a second one."""
+    if unit.startswith("%"):
+        return (value if "%" in value else value + "%"), unit[1:].lstrip()
+    return value, unit
 
 
 def figures_block(tables, stats, links: PageLinks) -> str:
@@ -218,46 +251,57 @@ def figures_block(tables, stats, links: PageLinks) -> str:
     groups: dict[tuple[str, str], list] = {}
     for _, f in tables["figures"].iterrows():
         value = f["wording"] or ("" if pd.isna(f["value"]) else format_number(f["value"], 0 if float(f["value"]).is_integer() else 1))
+        value, unit = value_and_unit(value, f["unit"])
         groups.setdefault(figure_group(f["statement"]), []).append({
-            "row": f, "value": value, "period": " to ".join(date_text(p) for p in (f["period_start"], f["period_end"]) if p),
-            "source": shown_source(sources.loc[f["source_id"]]), "cite": links.cite(f["id"], "Figure " + f["id"])})
+            "row": f, "value": value, "unit": unit,
+            "period": [shown_date(p, f["period_certainty"] or "exact") for p in dict.fromkeys((f["period_start"], f["period_end"])) if p],
+            "source": shown_source(sources.loc[f["source_id"]], f["evidence"], sources), "cite": links.cite(f["id"], "Figure " + f["id"])})
     order = [(h, a) for h, a, _ in FIGURE_GROUPS] + [("Surveys, research and other evidence", "other")]
     return fragment("figures.html", groups=[(heading, anchor, groups[(heading, anchor)]) for heading, anchor in order
                                             if (heading, anchor) in groups], root=root)
 
 
-SOURCE_KINDS = [  # (heading, anchor, words in the publisher's name), first match wins
-    ("Government, Parliament and public bodies", "official", ("home office", "gov", "parliament", "house of", "hansard",
-                                                              "commissioner", "hmicfrs", "hm inspectorate", "college of policing",
-                                                              "iopc", "police", "npcc", "legislation", "office", "committee", "ons")),
-    ("Charities, campaigns and lawyers", "civil-society", ("sisters", "lawrs", "latin american", "coalition", "liberty", "praxis",
-                                                          "solace", "jcwi", "joint council", "refuge", "women", "step up", "galop",
-                                                          "aid", "support", "trust", "network", "rights", "centre", "karma", "respect",
-                                                          "samaritans", "unseen", "salvation", "institute", "ncdv", "university")),
+SOURCE_KINDS = [  # (heading, anchor, words or stems starting a word in the publisher's name), first match wins
+    ("Government, Parliament and public bodies", "official", (
+        "home office", "gov", "parliament", "house of", "hansard", "commissioner", "hmicfrs", "hm inspectorate",
+        "college of policing", "iopc", "police", "policing", "npcc", "legislation", "committee", "ons", "council",
+        "mayor", "ministry", "department", "cabinet")),
+    ("Charities, campaigns, lawyers and researchers", "civil-society", (
+        "sisters", "lawrs", "latin american", "coalition", "liberty", "praxis", "solace", "jcwi", "joint council",
+        "refuge", "women", "step up", "galop", "aid", "support", "trust", "network", "rights", "centre", "karma",
+        "respect", "samaritans", "unseen", "salvation", "institute", "ncdv", "universit", "king’s college", "research",
+        "imkaan", "partners", "flex", "focus on labour", "status now", "city hearts", "accountability")),
 ]
 
 
 def sources_block(tables, stats, links: PageLinks) -> str:
     groups: dict[tuple[str, str], list] = {}
+    by_id = tables["sources"].set_index("id", drop=False)
     for _, s in tables["sources"].iterrows():
         publisher = s["publisher"].lower()
-        kind = next(((h, a) for h, a, words in SOURCE_KINDS if any(w in publisher for w in words)),
+        kind = next(((h, a) for h, a, words in SOURCE_KINDS if mentions(publisher, words)),
                     ("News and other publications", "news"))
-        groups.setdefault(kind, []).append({"row": s, "date": shown_date(s["published"], s["published_certainty"], s["published_note"])})
+        groups.setdefault(kind, []).append({"row": s, "date": shown_date(s["published"], s["published_certainty"], s["published_note"]),
+                                            "source": shown_source(s, sources=by_id)})
     order = [(h, a) for h, a, _ in SOURCE_KINDS] + [("News and other publications", "news")]
     return fragment("sources.html", groups=[(h, a, groups[(h, a)]) for h, a in order if (h, a) in groups])
 
 
-def attribution(role: str, organisation: str) -> str:
-    """'Chief Executive, Southall Black Sisters'; the organisation is left out where the role already names it."""
-    core = organisation.removeprefix("Office of the ").removeprefix("The ")
-    return ", ".join(x for x in (role, "" if core and core.lower() in role.lower() else organisation) if x)
+def attribution(speaker: str, role: str, organisation: str) -> str:
+    """'Chief Executive, Southall Black Sisters': the role and organisation, each left out where the words
+    before it already say it ("Home Office spokesperson (unnamed)" needs neither "Spokesperson" nor "Home Office")."""
+    said = speaker.lower()
+    shown = [] if not role or role.lower() in said else [role]
+    core = organisation.removeprefix("Office of the ").removeprefix("The ").lower()
+    if organisation and core not in said and core not in role.lower():
+        shown.append(organisation)
+    return ", ".join(shown)
 
 
 def quote_view(q: pd.Series, sources: pd.DataFrame, links: PageLinks) -> dict:
-    return {"row": q, "attribution": attribution(q["role"], q["organisation"]),
+    return {"row": q, "attribution": attribution(q["speaker"], q["role"], q["organisation"]),
             "date": shown_date(q["date"], q["date_certainty"], q["date_note"]),
-            "source": shown_source(sources.loc[q["source_id"]]), "cite": links.cite(q["id"], f"Quote from {q['speaker']}")}
+            "source": shown_source(sources.loc[q["source_id"]], q["quote"], sources), "cite": links.cite(q["id"], f"Quote from {q['speaker']}")}
 
 
 def quotes_block(tables, stats, links: PageLinks, group: str = "") -> str:
@@ -279,19 +323,27 @@ TIMELINE_KINDS = {"campaign": "Campaign", "policing": "Policing", "oversight": "
                   "parliament": "Parliament", "research": "Research", "data": "Data"}
 
 
+def excerpts(tables) -> pd.Series:
+    """Every verbatim excerpt by the ID of its figure or quote."""
+    return pd.concat([tables["figures"].set_index("id")["evidence"], tables["quotes"].set_index("id")["quote"]])
+
+
 def timeline_block(tables, stats, links: PageLinks) -> str:
     sources = tables["sources"].set_index("id", drop=False)
+    excerpt = excerpts(tables)
     events = [{"row": t, "date": shown_date(t["date"], t["date_certainty"], t["date_note"]),
                "kind": TIMELINE_KINDS.get(t["kind"], t["kind"].capitalize()),
-               "source": shown_source(sources.loc[t["source_id"]])} for _, t in tables["timeline"].iterrows()]
+               "source": shown_source(sources.loc[t["source_id"]], excerpt[t["evidence_id"]] if t["evidence_id"] else "", sources)}
+              for _, t in tables["timeline"].iterrows()]
     return fragment("timeline.html", events=events, root=links.root)
 
 
 def recommendations_block(tables, stats, links: PageLinks) -> str:
     sources = tables["sources"].set_index("id", drop=False)
+    excerpt = excerpts(tables)
     items = [{"row": r, "made_on": shown_date(r["made_on"], r["made_on_certainty"]),
               "response_on": shown_date(r["response_on"], r["response_on_certainty"] or "exact"),
-              "source": shown_source(sources.loc[r["source_id"]]),
+              "source": shown_source(sources.loc[r["source_id"]], excerpt[r["evidence_figure_id"]] if r["evidence_figure_id"] else "", sources),
               "response_source": shown_source(sources.loc[r["response_source_id"]]) if r["response_source_id"] else None,
               "cite": links.cite(r["id"], "Recommendation: " + r["recommendation"][:60].rsplit(" ", 1)[0] + " …")}
              for _, r in tables["recommendations"].iterrows()]
@@ -304,14 +356,17 @@ def votes_block(tables, stats, links: PageLinks) -> str:
 
     def count(figure_id: str) -> str:
         return format_number(figures.loc[figure_id, "value"]) if figure_id else ""
-    rows = [{"row": v, "date": shown_date(v["date"], v["date_certainty"], v["date_note"]),
+    no_count = {"numbers recorded": "not recorded", "numbers not found": "not found", "no division recorded": "no division"}
+    rows = [{"row": v, "date": shown_date(v["date"], v["date_certainty"], v["date_note"]), "no_count": no_count[v["division"]],
              "for": count(v["votes_for_figure_id"]), "against": count(v["votes_against_figure_id"]),
              "majority": count(v["majority_figure_id"]), "source": shown_source(sources.loc[v["source_id"]])}
             for _, v in tables["votes"].iterrows()]
     return fragment("votes.html", rows=rows, root=links.root)
 
 
-PHONE = re.compile(r"(?P<text>text )?(?P<number>(?<!\d)(?:0(?:\s?\d){9,10}|999|116 123|61016)(?!\d))")
+# Any number a phone can dial: a UK number of 10 or 11 digits (spaces allowed, +44 or 0 first), or a short
+# code of 3, 5 or 6 digits (999, 101, 116 123, 61016). Two-digit codes (55, said during a 999 call) are not.
+PHONE = re.compile(r"(?P<text>text )?(?P<number>(?<![\d+])(?:(?:\+44|0)(?:\s?\d){9,10}|\d{3} \d{3}|\d{5,6}|\d{3})(?![\d]))")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WEB = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org\.uk|gov\.uk|co\.uk|wales|org|com)(?:/[\w/-]*)?")
 
@@ -339,7 +394,7 @@ def contact_parts(contact: str) -> list[dict]:
 
 def helpline_view(h: pd.Series, sources: pd.DataFrame) -> dict:
     source = sources.loc[h["source_id"]]
-    return {"row": h, "contact": contact_parts(h["contact"]), "source": shown_source(source),
+    return {"row": h, "contact": contact_parts(h["contact"]), "source": shown_source(source, sources=sources),
             "source_date": shown_date(source["published"], source["published_certainty"]),
             "checked": shown_date(h["checked_on"]) if h["checked_on"] else None}
 
@@ -364,14 +419,14 @@ def contact_block(tables, stats, links: PageLinks) -> str:
 def referral_datasets_block(tables, stats, links: PageLinks) -> str:
     from scripts.stats import referral_rates
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
-    rates["per_month"] = rates["per_month"].map(lambda v: "not computed: period given in years only" if pd.isna(v) else f"{v:.1f}")
-    rates["count"] = rates["count"].map(lambda v: f"{v:,.0f}")
+    rates["per_month"] = rates["per_month"].map(lambda v: "not computed" if pd.isna(v) else format_number(v, 1))
+    rates["count"] = rates["count"].map(format_number)
+    columns = (("label", "Dataset"), ("count", "Count"), ("counted_as", "What is counted"), ("area", "Area"), ("period", "Period"),
+               ("per_month", "Per month"), ("months_counted", "Months divided by"))
     return fragment("table.html", caption="Every published count of referrals, with what it counts and where", headers=[
-        {"label": label, "numeric": numeric} for label, numeric in
-        (("Dataset", False), ("Count", True), ("Who is counted", False), ("Area", False), ("Period", False), ("Per month", True))],
-        rows=[{"id": None, "cells": [{"text": r[c], "label": label, "numeric": c in ("count", "per_month")} for c, label in
-              (("label", "Dataset"), ("count", "Count"), ("counts", "Who is counted"), ("area", "Area"), ("period", "Period"),
-               ("per_month", "Per month"))]} for _, r in rates.iterrows()])
+        {"label": label, "numeric": c in ("count", "per_month")} for c, label in columns],
+        rows=[{"id": None, "cells": [{"text": r[c], "label": label, "numeric": c in ("count", "per_month")} for c, label in columns]}
+              for _, r in rates.iterrows()])
 
 
 # ------------------------------------------------------------- source markers
@@ -428,7 +483,7 @@ def schema_block(tables, stats, links: PageLinks, package: dict | None = None) -
         } for f in schema["fields"]])
         keys = [f"primary key: {', '.join(schema.get('primaryKey', []))}"] + [
             f"{', '.join(fk['fields'])} → {fk['reference']['resource']}" for fk in schema.get("foreignKeys", [])]
-        resources.append({"resource": resource, "keys": "; ".join(keys), "table": table_html(
+        resources.append({"resource": resource, "key_text": "; ".join(keys), "table": table_html(
             fields, {"name": "Field", "type": "Type", "title": "Title", "description": "Description", "rules": "Rules"},
             f"Fields of {resource['path']}")})
     return fragment("schema.html", resources=resources, root=links.root)

@@ -8,8 +8,10 @@ which the Methods page prints.
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -82,8 +84,39 @@ def period_label(start: str, end: str) -> str:
     return f"{month_label(start)} to {month_label(end)}"
 
 
+def round_half_up(value: float, decimals: int = 0) -> Decimal:
+    """Round as a reader would on paper: 1,787 ÷ 20 = 89.35 -> 89.4. A binary float holds 89.35 as
+    89.34999…, which Python's round() and f-strings take down to 89.3; the shortest decimal that
+    stands for the float (its str) is rounded instead, half away from zero."""
+    return Decimal(str(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_number(value: float, decimals: int = 0) -> str:
-    return f"{value:,.{decimals}f}"
+    """537 -> '537', 2672 -> '2,672', 89.35 -> '89.4' (decimal rounding). Refuses what is not a finite number,
+    so 'inf' or 'nan' never reaches a page."""
+    if not math.isfinite(value):
+        raise ValueError(f"refusing to show {value!r}: not a finite number")
+    return f"{round_half_up(value, decimals):,.{decimals}f}"
+
+
+def rounded(value: float, decimals: int = 0) -> float:
+    """The value as it is shown, for tables and charts that format it again."""
+    return float(round_half_up(value, decimals))
+
+
+def months_counted(dataset: pd.Series) -> tuple[int | None, str]:
+    """The months a dataset's count is divided by, and how they were counted, in words.
+
+    The source's own length of period wins where the data records it (JCWI: "in the two years since
+    May 2020" is 24 months, though May 2020 to May 2022 spans 25 calendar months); otherwise calendar
+    months from start to end, both included. A period given in years only has no month count."""
+    start, end, months = dataset["period_start"], dataset["period_end"], dataset.get("months")
+    if months and not pd.isna(months):
+        return int(dataset["months"]), f"{int(dataset['months'])} months, the source’s own period (“{dataset['months_words']}”)"
+    if not has_month_precision(start, end):
+        return None, "not computed: the period is given in years only"
+    months = months_in_period(start, end)
+    return months, f"{months} months, counting the calendar months {month_label(start)} to {month_label(end)}, both included"
 
 
 def latest_evidence(period_ends: pd.Series, published: pd.Series) -> str:
@@ -95,21 +128,22 @@ def latest_evidence(period_ends: pd.Series, published: pd.Series) -> str:
 
 
 def referral_rates(figures: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFrame:
-    """One row per referral dataset: its count, period and, where the period is given in months, the monthly rate."""
+    """One row per referral dataset: its count, period and, where the period's length in months is known, the monthly rate."""
     merged = datasets.merge(figures, left_on="figure_id", right_on="id", suffixes=("", "_figure"))
     rows = []
     for _, row in merged.iterrows():
-        monthly = has_month_precision(row["period_start"], row["period_end"])
-        months = months_in_period(row["period_start"], row["period_end"]) if monthly else None
+        months, how = months_counted(row)
         rows.append({
             "dataset": row["id"],
             "label": row["label"],
             "counts": row["counts"],
+            "counted_as": row.get("counted_as", row["counts"]),
             "area": row["area"],
             "count": row["value"],
             "period": period_label(row["period_start"], row["period_end"]),
             "months": months,
-            "per_month": round(per_month(row["value"], months), 1) if monthly else None,
+            "months_counted": how,
+            "per_month": rounded(per_month(row["value"], months), 1) if months else None,
             "figure_id": row["figure_id"],
             "source_id": row["source_id"],
         })
@@ -175,11 +209,16 @@ NAMED_VOTES = {"lords_2024": "V-005", "commons_2021": "V-003"}
 HEADLINE_DATASET = "dac_2020_2023"
 
 
+def is_percentage(unit: str) -> bool:
+    """A figure's unit says it is a percentage by starting with "%" ("% of police forces")."""
+    return unit.startswith("%")
+
+
 def _figure_stat(name: str, figures: pd.DataFrame, figure_id: str) -> Statistic:
     row = figures.set_index("id").loc[figure_id]
     value = row["value"]
     decimals = 0 if float(value).is_integer() else 1
-    display = format_number(value, decimals) + ("%" if name.endswith("_percent") else "")
+    display = format_number(value, decimals) + ("%" if is_percentage(row["unit"]) else "")
     return Statistic(name, int(value) if decimals == 0 else float(value), display,
                      row["statement"], f"Taken directly from figure {figure_id} ({row['unit']}).", (figure_id,))
 
@@ -198,10 +237,57 @@ def _check_named_rows(tables) -> None:
     for name, vote_id in NAMED_VOTES.items():
         if vote_id not in set(tables["votes"]["id"]):
             problems.append(f"data/votes.csv: statistic '{name}_margin' reads vote {vote_id}, which is missing; expected that vote")
+    for name, figure_id in QUOTED_FIGURES.items():
+        if figure_id in figures.index and name.endswith("_percent") != is_percentage(figures.loc[figure_id, "unit"]):
+            problems.append(f"data/figures.csv, field 'unit': figure {figure_id} has the unit '{figures.loc[figure_id, 'unit']}', "
+                            f"but statistic '{name}' " + ("is named as a percentage" if name.endswith("_percent") else
+                                                          "is not named as a percentage") +
+                            "; expected a unit starting with '%' exactly when the statistic's name ends in _percent")
+    datasets = tables["referral_datasets"]
+    for _, dataset in datasets[datasets.get("months", pd.Series("", index=datasets.index)).astype("string").fillna("") != ""].iterrows():
+        evidence = figures.loc[dataset["figure_id"], "evidence"] if dataset["figure_id"] in figures.index else ""
+        if not dataset["months_words"] or dataset["months_words"] not in evidence:
+            problems.append(f"data/referral_datasets.csv, field 'months_words': dataset '{dataset['id']}' divides by "
+                            f"{dataset['months']} months, but '{dataset['months_words']}' is not in the evidence of figure "
+                            f"{dataset['figure_id']}; expected the source's own words for its period, copied from that evidence")
     if HEADLINE_DATASET not in set(tables["referral_datasets"]["id"]):
         problems.append(f"data/referral_datasets.csv: the headline dataset '{HEADLINE_DATASET}' is missing; expected that row")
+    elif not problems:
+        problems += _divisor_problems(tables)
     if problems:
         raise DataError(problems)
+
+
+def _where(tables, table: str, row_id: str, field: str) -> str:
+    line = tables.line(table, row_id) if hasattr(tables, "line") else None
+    return f"data/{table}.csv" + (f", line {line}" if line else "") + f", field '{field}'"
+
+
+def _divisor_problems(tables) -> list[str]:
+    """Every number a statistic divides by must be positive, and every percentage at most 100: the
+    headline count (per day, share of referrals), its period in months, the forces listed."""
+    figures = tables["figures"].set_index("id")
+    problems = []
+    headline = tables["referral_datasets"].set_index("id").loc[HEADLINE_DATASET, "figure_id"]
+    if headline in figures.index:
+        row = figures.loc[headline]
+        if not row["value"] > 0:
+            problems.append(f"{_where(tables, 'figures', headline, 'value')}: the headline count {headline} is "
+                            f"{format_number(row['value']) if pd.notna(row['value']) else 'empty'}, but the site divides by it "
+                            "(one referral every so many days, the share that led to enforcement); expected a count above 0")
+        for field in ("period_start", "period_end"):
+            if len(row[field].split("-")) < 2:
+                shown = f"'{row[field]}' gives only the year" if row[field] else "is empty"
+                problems.append(f"{_where(tables, 'figures', headline, field)}: the headline figure {headline} {shown}, but "
+                                "the site works out referrals per month and per day from it; expected a month, as YYYY-MM")
+    if len(tables["forces"]) == 0:
+        problems.append("data/forces.csv: no forces are listed, but the site divides by their number; expected every force, one per row")
+    for name, figure_id in QUOTED_FIGURES.items():
+        if name.endswith("_percent") and figure_id in figures.index and figures.loc[figure_id, "value"] > 100:
+            problems.append(f"{_where(tables, 'figures', figure_id, 'value')}: statistic '{name}' shows {figure_id} as a "
+                            f"percentage, but it is {format_number(figures.loc[figure_id, 'value'], 1)}; "
+                            "expected a percentage from 0 to 100")
+    return problems
 
 
 def _check_what_pages_say(stats: dict[str, Statistic]) -> None:
@@ -230,19 +316,24 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
         add(_figure_stat(name, figures, figure_id))
 
     figure = figures.set_index("id")
-    headline = tables["referral_datasets"].set_index("id").loc[HEADLINE_DATASET, "figure_id"]
+    rates = referral_rates(figures, tables["referral_datasets"])
+    headline_rate = rates.set_index("dataset").loc[HEADLINE_DATASET]
+    headline = headline_rate["figure_id"]
     start, end = figure.loc[headline, ["period_start", "period_end"]]
     total = figure.loc[headline, "value"]
-    months, days = months_in_period(start, end), days_in_period(start, end)
+    months, how = int(headline_rate["months"]), headline_rate["months_counted"]
+    days = days_in_period(start, end)
     add(Statistic("referrals_period", period_label(start, end), period_label(start, end),
                   "Period covered by the referral data", f"The period of figure {headline}.", (headline,)))
     add(Statistic("referrals_months", months, str(months), "Months in that period",
-                  f"Calendar months from {month_label(start)} to {month_label(end)}, both included.", (headline,)))
-    add(Statistic("referrals_per_month", round(per_month(total, months), 1), format_number(per_month(total, months), 1),
-                  "Referrals per month, on average", f"Referrals ({headline}) divided by the months in the period.", (headline,)))
-    add(Statistic("days_per_referral", round(days_per_event(total, days), 1), format_number(days_per_event(total, days), 0),
+                  f"{how[0].upper()}{how[1:]}.", (headline,)))
+    add(Statistic("referrals_per_month", rounded(per_month(total, months), 1), format_number(per_month(total, months), 1),
+                  "Referrals per month, on average",
+                  f"Referrals ({headline}) divided by {how}; rounded half up to one decimal place.", (headline,)))
+    add(Statistic("days_per_referral", rounded(days_per_event(total, days), 1), format_number(days_per_event(total, days), 0),
                   "On average, one referral every this many days",
-                  f"Days in the period ({days}) divided by the referrals ({headline}), rounded to whole days.", (headline,)))
+                  f"Days from 1 {month_label(start)} to the last day of {month_label(end)} ({days}) divided by the referrals "
+                  f"({headline}), rounded half up to whole days.", (headline,)))
 
     listed = len(forces)
     territorial = int((forces["kind"] == "territorial").sum())
@@ -251,26 +342,25 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
     add(Statistic("forces_territorial", territorial, str(territorial), "Territorial police forces in England and Wales",
                   "Rows in forces.csv whose kind is territorial.", ()))
     sharing = figure.loc[QUOTED_FIGURES["forces_sharing"], "value"]
-    add(Statistic("forces_sharing_percent", round(percent(sharing, listed)), f"{percent(sharing, listed):.0f}%",
+    add(Statistic("forces_sharing_percent", rounded(percent(sharing, listed)), format_number(percent(sharing, listed)) + "%",
                   "Share of forces that shared victims' data",
                   f"Forces that shared data ({QUOTED_FIGURES['forces_sharing']}) divided by the forces listed.",
                   (QUOTED_FIGURES["forces_sharing"],)))
     actions = figure.loc[QUOTED_FIGURES["enforcement_actions"], "value"]
-    add(Statistic("enforcement_percent", round(percent(actions, total), 1), f"{percent(actions, total):.0f}%",
+    add(Statistic("enforcement_percent", rounded(percent(actions, total), 1), format_number(percent(actions, total)) + "%",
                   "Share of referrals that led to enforcement action",
                   f"Enforcement actions ({QUOTED_FIGURES['enforcement_actions']}) divided by referrals ({headline}).",
                   (QUOTED_FIGURES["enforcement_actions"], headline)))
 
-    rates = referral_rates(figures, tables["referral_datasets"])
     for _, rate in rates.iterrows():
         add(Statistic(f"count_{rate['dataset']}", int(rate["count"]), format_number(rate["count"]),
-                      f"{rate['label']}: {rate['counts']} referred, {rate['area']}", f"Figure {rate['figure_id']}.",
+                      f"{rate['label']}: {rate['counted_as']}, {rate['area']}", f"Figure {rate['figure_id']}.",
                       (rate["figure_id"],)))
         if rate["months"] is not None and not pd.isna(rate["months"]):
             add(Statistic(f"monthly_{rate['dataset']}", rate["per_month"], format_number(rate["per_month"], 1),
-                          f"{rate['label']}: {rate['counts']} referred per month, {rate['area']}",
-                          f"Figure {rate['figure_id']} divided by the {int(rate['months'])} months of its period "
-                          f"({rate['period']}).", (rate["figure_id"],)))
+                          f"{rate['label']}: {rate['counted_as']} per month, {rate['area']}",
+                          f"Figure {rate['figure_id']} divided by {rate['months_counted']}; rounded half up to one decimal place.",
+                          (rate["figure_id"],)))
     add(Statistic("referral_datasets", len(rates), str(len(rates)), "Published counts of referrals in the evidence base",
                   "Rows in referral_datasets.csv.", ()))
 
@@ -297,8 +387,11 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
         add(Statistic(f"{name}_margin", abs(margin), str(abs(margin)),
                       f"Margin of the vote {vote_id} ({'for' if margin > 0 else 'against'} a firewall)",
                       "Votes for minus votes against, or the recorded majority.", margins.loc[vote_id, "figure_ids"]))
-    add(Statistic("votes_recorded", len(tables["votes"]), str(len(tables["votes"])), "Parliamentary votes on a firewall in the evidence base",
-                  "Rows in votes.csv.", ()))
+    votes = tables["votes"]
+    divisions = votes[(votes["on_firewall"] == "yes") & (votes["division"] != "no division recorded")]
+    add(Statistic("votes_recorded", len(divisions), str(len(divisions)),
+                  "Divisions (recorded votes) on a firewall amendment or motion in the evidence base",
+                  "Rows in votes.csv whose question was a firewall and where a division is reported.", ()))
     add(Statistic("votes_with_numbers", len(margins), str(len(margins)), "Of those, votes whose numbers are recorded",
                   "Votes with counts or a majority in figures.csv.", ()))
 
@@ -309,9 +402,15 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
     add(Statistic("timeline_last_year", int(years.max()), str(years.max()), "Latest year in the timeline", "Latest date in timeline.csv.", ()))
     add(Statistic("quotes_count", len(tables["quotes"]), str(len(tables["quotes"])), "Quotes collected", "Rows in quotes.csv.", ()))
     evidence_end = latest_evidence(figures["period_end"], tables["sources"]["published"])
-    add(Statistic("evidence_up_to", evidence_end, month_label(evidence_end), "The latest period the evidence covers",
+    latest = figures[figures["period_end"] == evidence_end].iloc[0]
+    approximate = tables["sources"].set_index("id").loc[latest["source_id"], "published_certainty"] == "approximate"
+    add(Statistic("evidence_up_to", evidence_end, ("c. " if approximate else "") + month_label(evidence_end),
+                  "The latest period the evidence covers",
                   "The latest period end among the figures, leaving out ends after the newest source was published "
-                  "(those are targets, not evidence).", ()))
+                  "(those are targets, not evidence); marked c. where that figure's source is dated approximately.",
+                  (latest["id"],)))
+    add(Statistic("referrals_end", end, month_label(end), "The last month of the referral figures",
+                  f"The end of the period of figure {headline}.", (headline,)))
     add(Statistic("sources_count", len(tables["sources"]), str(len(tables["sources"])), "Source documents", "Rows in sources.csv.", ()))
     _check_what_pages_say(stats)
     return stats

@@ -228,7 +228,7 @@ FOCUS_SHOWN = """() => {
 }"""
 
 
-def test_skip_link_is_second_for_the_keyboard_and_visible_when_focused(browser, served_site):
+def test_skip_link_follows_the_quick_bar_for_the_keyboard_and_is_visible_when_focused(browser, served_site):
     context = browser.new_context()
     page = context.new_page()
     page.emulate_media(reduced_motion="reduce")   # the skip link's fade-in, if any, is then instant
@@ -236,6 +236,8 @@ def test_skip_link_is_second_for_the_keyboard_and_visible_when_focused(browser, 
     assert page.locator(".md-sidebar--secondary .md-nav__link").count() > 0, "findings/ should have a table of contents"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('[data-exit-this-page]') !== null")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.quick-help') !== null")
     page.keyboard.press("Tab")
     skip = page.evaluate_handle("document.activeElement")
     assert page.evaluate("el => el.classList.contains('md-skip')", skip), page.evaluate("el => el.outerHTML", skip)

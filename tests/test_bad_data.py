@@ -73,7 +73,7 @@ def test_missing_table_file(data):
 def test_missing_column(data):
     rewrite_columns(data / "referral_datasets.csv", lambda row: row[:2] + row[3:])   # drop 'label'
     assert the_problem(data) == ("data/referral_datasets.csv, line 1, field 'label': column 'label' is missing; "
-                                 "expected the columns id, figure_id, label, counts, area, note")
+                                 "expected the columns id, figure_id, label, counts, counted_as, area, months, months_words, note")
 
 
 def test_misspelt_column_suggests_the_right_name(data):
@@ -87,7 +87,7 @@ def test_misspelt_column_suggests_the_right_name(data):
 def test_extra_column(data):
     rewrite_columns(data / "referral_datasets.csv", lambda row: row + ["extra" if row[0] == "id" else "x"])
     assert the_problem(data) == ("data/referral_datasets.csv, line 1, field 'extra': column 'extra' is not in the schema; "
-                                 "expected the columns id, figure_id, label, counts, area, note")
+                                 "expected the columns id, figure_id, label, counts, counted_as, area, months, months_words, note")
 
 
 def test_text_in_a_numeric_field(data):

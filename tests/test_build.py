@@ -177,7 +177,7 @@ def test_the_404_page_has_the_exit_button_and_policy_too(built_site):
     document = soup(built_site["dir"] / "404.html")
     quick_bar = document.body.find("div", recursive=False)
     assert quick_bar.find(attrs={"data-exit-this-page": True}) and quick_bar.find("a", string="Get help")["href"] == "/help/"
-    links = {a.get_text(): a["href"] for a in document.select("article a, .md-content a")}
+    links = {a.get_text(): a.get("href") for a in document.select(".md-content a")}
     assert links["Go to the Summary of the brief"] == "/" and links["Get help: helplines and advice"] == "/help/"
     assert "search" in document.select_one(".md-content").get_text()
     assert document.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
@@ -191,6 +191,12 @@ def test_a_statistic_in_a_heading_without_its_own_anchor_fails_the_build(tmp_pat
 def test_a_source_marker_in_a_heading_fails_the_build(tmp_path):
     output = failed_build_output(tmp_path, "findings.md", lambda text: text + "\n## Referrals{{ ref: F-001 }} {#r}\n")
     assert "cannot stand in a heading" in output
+
+
+def test_no_page_shows_a_python_object(built_site):
+    for page in Path(built_site["dir"]).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "built-in method" not in text and " object at 0x" not in text, page
 
 
 def test_a_broken_link_or_anchor_fails_the_build_naming_it(tmp_path):

@@ -46,3 +46,43 @@ def test_serve_rebuilds_when_data_changes(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def page(url: str) -> str | None:
+    try:
+        return urllib.request.urlopen(url, timeout=30).read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_serve_with_bad_data_keeps_the_last_good_pages_and_shows_the_error(tmp_path):
+    project = copy_project(tmp_path / "project")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        assert wait_for(url, "537") == "537"
+        figures = project / "data" / "figures.csv"
+        good = figures.read_text(encoding="utf-8")
+        figures.write_text(good.replace("Home Office).,537,", "Home Office).,537.5,", 1), encoding="utf-8")
+        deadline, shown = time.monotonic() + 90, None
+        while time.monotonic() < deadline:
+            shown = page(url)
+            if shown and "the last rebuild failed" in shown:
+                break
+            time.sleep(0.5)
+        assert shown and "the last rebuild failed" in shown, "the page never showed the error"
+        assert "data/figures.csv, line 2, field &#39;value&#39;: &#39;537.5&#39; is not a whole number" in shown
+        assert HEADLINE.search(shown).group(1) == "537"          # the last good page, still answering
+        assert page(url + "findings/") and "the last rebuild failed" in page(url + "findings/")
+        figures.write_text(good.replace("Home Office).,537,", "Home Office).,538,", 1), encoding="utf-8")
+        assert wait_for(url, "538") == "538"
+        assert "the last rebuild failed" not in page(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+    output = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in output, output[-3000:]

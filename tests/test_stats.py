@@ -77,7 +77,7 @@ def test_headline_statistics_of_the_real_data():
         "referrals_per_month": "14.9", "days_per_referral": "2", "forces_sharing": "44", "forces_listed": "44",
         "forces_territorial": "43", "forces_sharing_percent": "100%", "enforcement_actions": "0",
         "enforcement_percent": "0%", "sbs_answered": "16", "lords_2024_margin": "6", "commons_2021_margin": "80",
-        "monthly_detail_2020_2022": "92.1", "monthly_jcwi_2020_2022": "106.2", "monthly_byline_2020_2021": "89.3",
+        "monthly_detail_2020_2022": "92.1", "monthly_jcwi_2020_2022": "110.7", "monthly_byline_2020_2021": "89.4",
         "monthly_ferret_2020_2022": "15.6",
     }
     assert {name: stats[name].display for name in expected} == expected
@@ -86,6 +86,99 @@ def test_headline_statistics_of_the_real_data():
 def test_every_statistic_names_how_it_is_computed():
     for stat in st.compute_statistics(load()).values():
         assert stat.method and stat.label, stat.name
+
+
+def test_rounding_is_decimal_half_up():
+    # 1,787 ÷ 20 is 89.35 on paper; the float is 89.34999…, which f"{x:.1f}" and round() show as 89.3
+    assert f"{1787 / 20:.1f}" == "89.3"
+    assert st.format_number(1787 / 20, 1) == "89.4"
+    assert st.rounded(1787 / 20, 1) == 89.4
+    assert st.format_number(2.675, 2) == "2.68"          # float 2.67499…
+    assert [st.format_number(x) for x in (0.5, 1.5, 2.5, 3.5)] == ["1", "2", "3", "4"]   # never to even
+    assert st.format_number(2656 / 24, 1) == "110.7"
+    assert st.format_number(1234567.25, 1) == "1,234,567.3"
+    assert st.format_number(-2.5) == "-3"               # half away from zero
+
+
+def test_a_rate_divides_by_the_sources_own_period_where_it_gives_one():
+    figures = pd.DataFrame([{"id": "F-25", "value": 2656.0, "period_start": "2020-05", "period_end": "2022-05", "source_id": "S-1",
+                             "evidence": "In the two years since May 2020, 2,656 crime victims were referred"}])
+    base = {"id": "jcwi", "figure_id": "F-25", "label": "JCWI", "counts": "victims of all crimes",
+            "counted_as": "crime victims referred", "area": "UK", "note": ""}
+    calendar = st.referral_rates(figures, pd.DataFrame([{**base, "months": None, "months_words": ""}])).iloc[0]
+    assert calendar["months"] == 25 and calendar["per_month"] == 106.2
+    assert "May 2020 to May 2022, both included" in calendar["months_counted"]
+    own = st.referral_rates(figures, pd.DataFrame([{**base, "months": 24, "months_words": "In the two years since May 2020"}])).iloc[0]
+    assert own["months"] == 24 and own["per_month"] == 110.7
+    assert own["months_counted"] == "24 months, the source’s own period (“In the two years since May 2020”)"
+
+
+def test_every_rate_says_how_its_months_were_counted():
+    stats = st.compute_statistics(load())
+    assert "“In the two years since May 2020”" in stats["monthly_jcwi_2020_2022"].method
+    assert "24 months" in stats["monthly_jcwi_2020_2022"].method
+    for stat in stats.values():
+        if stat.name.startswith("monthly_") or stat.name in ("referrals_per_month", "referrals_months"):
+            assert "months" in stat.method and ("own period" in stat.method or "both included" in stat.method), stat.name
+
+
+def test_months_words_must_be_in_the_evidence():
+    from scripts.load import DataError
+    tables = load()
+    datasets = tables["referral_datasets"].copy()
+    datasets.loc[datasets["id"] == "jcwi_2020_2022", "months_words"] = "in the 25 months since May 2020"
+    with pytest.raises(DataError, match="is not in the evidence of figure F-025"):
+        st.compute_statistics({**tables, "referral_datasets": datasets})
+
+
+def test_units_travel_with_values():
+    """A percentage figure is never shown without %, and a count never with one."""
+    tables = load()
+    figures = tables["figures"].set_index("id")
+    assert (figures["unit"] != "").all(), list(figures.index[figures["unit"] == ""])
+    stats = st.compute_statistics(tables)
+    for stat in stats.values():
+        percentages = [f for f in stat.figure_ids if st.is_percentage(figures.loc[f, "unit"])]
+        if stat.name.endswith("_percent"):
+            assert stat.display.endswith("%"), stat.name
+        elif percentages and len(stat.figure_ids) == 1:
+            assert stat.display.endswith("%"), stat.name
+        else:
+            assert "%" not in stat.display, stat.name
+    for figure_id, figure in figures.iterrows():
+        shown = figure["wording"] or ("" if pd.isna(figure["value"]) else st.format_number(figure["value"], 1).removesuffix(".0"))
+        if st.is_percentage(figure["unit"]) and figure["wording"]:
+            assert "%" in shown or "per cent" in shown or "percent" in shown or "quarter" in shown, figure_id
+        if not st.is_percentage(figure["unit"]):
+            assert "%" not in shown and "per cent" not in shown, figure_id
+
+
+def test_a_percentage_statistic_needs_a_percentage_unit():
+    from scripts.load import DataError
+    tables = load()
+    figures = tables["figures"].copy()
+    figures.loc[figures["id"] == st.QUOTED_FIGURES["enforcement_papers_2020_percent"], "unit"] = "domestic abuse victims"
+    with pytest.raises(DataError, match="is named as a percentage"):
+        st.compute_statistics({**tables, "figures": figures})
+
+
+def test_labels_of_the_537_say_referrals_not_people():
+    """The 537 are referrals, not necessarily distinct people: no label of a statistic resting on it says otherwise."""
+    tables = load()
+    stats = st.compute_statistics(tables)
+    headline = tables["referral_datasets"].set_index("id").loc[st.HEADLINE_DATASET, "figure_id"]
+    resting = [s for s in stats.values() if headline in s.figure_ids]
+    assert len(resting) >= 5
+    for stat in resting:
+        for text in (stat.label, stat.method):
+            assert "victims referred" not in text and "people" not in text, (stat.name, text)
+    assert "referrals" in stats[f"count_{st.HEADLINE_DATASET}"].label
+
+
+def test_only_firewall_divisions_count_as_votes_on_a_firewall():
+    stats = st.compute_statistics(load())
+    assert stats["votes_recorded"].value == 4        # V-002 to V-005; not V-001 (firewall not stated) nor V-006 (no division)
+    assert stats["votes_with_numbers"].value == 2
 
 
 def test_large_and_fractional_numbers_are_shown_in_full():
