@@ -14,9 +14,10 @@
   if (candidate.pathname === location.pathname) return;
   fetch(candidate, { method: "HEAD", credentials: "omit" }).then(function (response) {
     if (!response.ok) return;
-    var link = offer.querySelector("a");
+    var link = document.createElement("a");
     link.href = candidate.href;
     link.textContent = candidate.pathname;
+    offer.querySelector("span").replaceWith(link);
     offer.hidden = false;
   }).catch(function () { /* nothing to offer */ });
 })();
