@@ -122,9 +122,14 @@ def source_link(source: pd.Series, root: str) -> str:
     return fragment("source-link.html", source=shown_source(source), root=root)
 
 
+def by_id(table: pd.DataFrame) -> pd.DataFrame:
+    """A table indexed by its IDs (as given, if it already is): callers in a loop index once, not per row."""
+    return table if table.index.name == "id" else table.set_index("id", drop=False)
+
+
 def sources_line(source_ids, sources: pd.DataFrame, root: str) -> str:
-    by_id = sources.set_index("id", drop=False)
-    return "; ".join(source_link(by_id.loc[s], root) for s in dict.fromkeys(source_ids))
+    sources = by_id(sources)
+    return "; ".join(source_link(sources.loc[s], root) for s in dict.fromkeys(source_ids))
 
 
 def cell_text(value) -> str:
@@ -177,7 +182,7 @@ def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, lin
 
 def statistics_block(tables, stats: dict[str, Statistic], links: PageLinks) -> str:
     root = links.root
-    figures, sources = tables["figures"], tables["sources"]
+    figures, sources = tables["figures"], by_id(tables["sources"])
     by_figure = figures.set_index("id")
     rows = [{"stat": stat, "figure_ids": stat.figure_ids,
              "sources": sources_line([by_figure.loc[f, "source_id"] for f in stat.figure_ids], sources, root)}
