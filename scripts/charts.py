@@ -214,7 +214,8 @@ def _counts(tables, stats) -> Chart:
         figure = figures.loc[d["figure_id"]]
         years_only = not st.has_month_precision(figure["period_start"], figure["period_end"])
         rows.append({
-            "dataset": d["label"], "counts": d["counts"], "area": d["area"], "count": int(figure["value"]),
+            "dataset": d["label"], "counts": d["counts"], "counted_as": d["counted_as"], "area": d["area"],
+            "count": int(figure["value"]),
             "period_start": figure["period_start"], "period_end": figure["period_end"],
             "period": (f"{figure['period_start']} to {figure['period_end']} (whole years only)" if years_only
                        else st.period_label(figure["period_start"], figure["period_end"])),
@@ -234,7 +235,7 @@ def _counts(tables, stats) -> Chart:
         y = FONT + 20
         for counts, area in groups:
             y += 4
-            y = canvas.lines(0, y, wrap(f"{counts[0].upper()}{counts[1:]}, {area}", width, 14, bold=True), size=14,
+            y = canvas.lines(0, y, wrap(f"Concerning {counts}, {area}", width, 14, bold=True), size=14,
                              bold=True, color=colours.get(counts, INK)) + 2
             members = data[(data["counts"] == counts) & (data["area"] == area)].sort_values("period_start")
             y = window_rows(canvas, scale, y, [{
@@ -246,14 +247,14 @@ def _counts(tables, stats) -> Chart:
         year_axis(canvas, scale, 4, bottom, [FONT, bottom + FONT + 4])
         return canvas, bottom + FONT + 8
 
-    described = "; ".join(f"{r.dataset}: {st.format_number(r.count)} {r.counts}, {r.area}, {r.period}" for r in data.itertuples())
+    described = "; ".join(f"{r.dataset}: {st.format_number(r.count)} {r.counted_as}, {r.area}, {r.period}" for r in data.itertuples())
     description = (
         f"{len(data)} published counts of police referrals to Immigration Enforcement, each drawn as the window of time "
         f"it covers on one time axis, grouped by who is counted and where: {described}. The windows overlap but differ, "
         "and so do the definitions and areas, so the counts are not a series and cannot show a trend.")
     return Chart("counts", "Each published count covers a different window, area and definition", description,
                  data.drop(columns=["source_id"]),
-                 {"dataset": "Dataset", "counts": "Who is counted", "area": "Area", "count": "Referrals",
+                 {"dataset": "Dataset", "counted_as": "What is counted", "area": "Area", "count": "Count",
                   "period_start": "From", "period_end": "To", "period": "Period", "figure_id": "Figure"},
                  tuple(data["figure_id"]), both_layouts(layout))
 
