@@ -56,7 +56,7 @@ def test_truncated_and_edited_chart_svgs_are_drawn_again(project):
             edited += 1
         else:                        # the others: cut off half-way
             svg.write_bytes(content[: len(content) // 2])
-    assert edited == 1
+    assert edited >= 1   # the outcomes chart, in its narrow and wide drawings
     log = rebuild(project, "damaged-svgs")
     assert log.count("is damaged (its content does not match the hash stored with it)") >= 6, log
 
