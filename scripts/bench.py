@@ -190,10 +190,13 @@ GROWTH_TARGETS = {"time": 4.0, "memory_mb": 1024}   # 100x: under 4x today's cle
 def measured_build(project: Path) -> tuple[float, float]:
     """(seconds, peak resident memory in MB of the largest process) for a clean build of project."""
     probe = ("import resource, subprocess, sys, time; start = time.perf_counter(); "
-             "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
-             "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+             "build = subprocess.run(sys.argv[1:], capture_output=True); sys.stderr.buffer.write(build.stderr); "
+             "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); "
+             "sys.exit(build.returncode)")
     result = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-                             "-d", "site"], cwd=project, env=ENV, check=True, capture_output=True, text=True)
+                             "-d", "site"], cwd=project, env=ENV, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"growth benchmark: the build of {project.name} failed:\n{result.stderr[-3000:]}")
     seconds, megabytes = result.stdout.split()
     return float(seconds), float(megabytes)
 

@@ -86,7 +86,8 @@ def add_force_months(data_dir: Path, months: int = 36, first_year: int = 2020) -
             datasets.append({**{column: "" for column in dataset_header},
                              "id": f"force_{force['id'].lower().replace('-', '')}_{year}_{month:02d}",
                              "figure_id": f"F-{number}", "label": f"{force['name']}, {period}",
-                             "counts": "domestic abuse victims", "area": "England and Wales"})
+                             "counts": "domestic abuse victims", "counted_as": "referrals concerning domestic abuse victims",
+                             "area": "England and Wales"})
     _write(data_dir / "figures.csv", figure_header, figures)
     _write(data_dir / "referral_datasets.csv", dataset_header, datasets)
     return len(forces) * months
