@@ -3,7 +3,11 @@
    reference is still there to select and copy by hand. */
 (function () {
   "use strict";
-  var today = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+  // Written out by hand: toLocaleDateString loads the browser's locale data, a long task on a phone.
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+  var now = new Date();
+  var today = now.getDate() + " " + MONTHS[now.getMonth()] + " " + now.getFullYear();
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button.cite-copy");

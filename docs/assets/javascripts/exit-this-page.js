@@ -1,7 +1,8 @@
 /* "Exit this page": leave at once for a neutral site, by the button or by pressing Shift three times
    within five seconds (as in the GOV.UK Design System component). The button is outside the part of
    the page that instant navigation replaces, and the listeners sit on the document, so both keep
-   working after an instant navigation. Without JavaScript the button is a plain link. */
+   working after an instant navigation. Without JavaScript the button is a plain link (and the page
+   has no search to open). The class that shows the keyboard hint is set in the page's head (main.html). */
 (function () {
   "use strict";
   var PRESSES_NEEDED = 3;
@@ -44,5 +45,11 @@
     timer = setTimeout(function () { presses = 0; announce("Exit this page expired."); }, WINDOW_MS);
   });
 
-  document.documentElement.classList.add("exit-this-page--js");
+  // While search is open on a phone, Get help steps aside for the search field (site.css). Material
+  // opens and closes search by clicking its toggle, so "change" always fires.
+  var search = document.querySelector('[data-md-toggle="search"]');
+  var bar = document.querySelector(".quick-bar");
+  if (search && bar) {
+    search.addEventListener("change", function () { bar.classList.toggle("quick-bar--searching", search.checked); });
+  }
 })();
