@@ -400,6 +400,9 @@ def _strip_notebook(content: str) -> str:
 def on_page_content(content, page, config, files):
     generated = getattr(page, "generated_html", {})
     content = join_adjacent_markers(insert_html(content, generated))
+    if "<table>" in content:
+        from scripts.render import own_markdown_tables
+        content = own_markdown_tables(content)
     _fill_toc(page.toc, generated)
     _add_generated_headings(page, generated)
     if "jp-Notebook" in content:

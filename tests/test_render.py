@@ -6,7 +6,7 @@ import pytest
 
 from scripts.load import load
 from scripts.project import ROOT
-from scripts.render import attribution, contact_parts, figure_group, note_adds_something, shown_date
+from scripts.render import attribution, contact_parts, figure_group, note_adds_something, own_markdown_tables, shown_date
 
 
 @pytest.mark.parametrize("date, certainty, note, text, mark, shown_note", [
@@ -65,3 +65,13 @@ def test_contact_text_becomes_links_a_phone_can_act_on():
 ])
 def test_figures_are_grouped_by_whole_words(statement, anchor):
     assert figure_group(statement)[1] == anchor
+
+
+def test_a_table_written_in_markdown_gets_a_named_scroll_region_and_a_class_material_leaves_alone():
+    page = ('<h2 id="a">First</h2><h2 id="conflicts">Conflicts &amp; gaps<a class="headerlink" href="#conflicts">¶</a></h2>'
+            '<table>\n<thead><tr><th>Issue</th></tr></thead><tbody><tr><td>x</td></tr></tbody>\n</table>'
+            '<table class="data-table"><tr><td>generated</td></tr></table>')
+    shown = own_markdown_tables(page)
+    assert '<table>' not in shown and shown.count('class="data-table"') == 2
+    assert 'role="region" aria-label="Conflicts &amp; gaps"' in shown and 'tabindex="0"' in shown
+    assert "<th>Issue</th>" in shown and shown.count("<table") == 2
