@@ -85,26 +85,27 @@ def draw(canvas: Canvas, height: float) -> Drawing:
         return marks[marks["kind"] == kind].dropna(axis="columns", how="all")
     rules = of("rule")
     for stroke, group in (rules.groupby("stroke", sort=True) if len(rules) else ()):
-        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rule(strokeWidth=float(stroke)).encode(
+        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rule(strokeWidth=float(stroke), aria=False).encode(
             alt.X("x:Q", **x), alt.X2("x2:Q"), alt.Y("y:Q", **y), alt.Y2("y2:Q"), alt.Color("color:N", scale=None)))
     rects = of("rect")
     for (dashed, opacity), group in (rects.groupby(["dashed", "opacity"], sort=True) if len(rects) else ()):
         style = dict(stroke=GREY, strokeDash=[4, 3], strokeWidth=1.5) if dashed else {}
-        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rect(opacity=float(opacity), **style).encode(
+        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rect(opacity=float(opacity), aria=False, **style).encode(
             alt.X("x:Q", **x), alt.X2("x2:Q"), alt.Y("y:Q", **y), alt.Y2("y2:Q"), alt.Color("color:N", scale=None)))
     points = of("point")
     if len(points):
-        layers.append(alt.Chart(points[["x", "y", "size", "color"]]).mark_circle(opacity=1).encode(
+        layers.append(alt.Chart(points[["x", "y", "size", "color"]]).mark_circle(opacity=1, aria=False).encode(
             alt.X("x:Q", **x), alt.Y("y:Q", **y), alt.Size("size:Q", scale=None), alt.Color("color:N", scale=None)))
     texts = of("text")
     for (align, baseline, weight), group in texts.groupby(["align", "baseline", "weight"], sort=True):
         layers.append(alt.Chart(group[["x", "y", "text", "size", "color"]]).mark_text(
-            align=align, baseline=baseline, fontWeight=weight, font="sans-serif").encode(
+            align=align, baseline=baseline, fontWeight=weight, font="sans-serif", aria=False).encode(
             alt.X("x:Q", **x), alt.Y("y:Q", **y), alt.Text("text:N"), alt.Size("size:Q", scale=None),
             alt.Color("color:N", scale=None)))
+    # aria=False (on the marks and in the config): the drawing has its own title and description; without it
+    # every mark would carry "x: 50.12; y: 246; ..." for screen readers.
     spec = (alt.layer(*layers).properties(width=canvas.width, height=height, autosize="none", padding=0)
-            .configure(background="white", aria=False).configure_view(stroke=None))   # aria: the drawing has its own
-    # title and description; without this every mark carries "x: 50.12; y: 246; ..." for screen readers.
+            .configure(background="white", aria=False).configure_view(stroke=None))
     return Drawing(spec, canvas.width, height)
 
 
