@@ -323,3 +323,16 @@ def test_the_timeline_csv_names_each_events_source(charts):
     timeline = charts["timeline"].data
     assert timeline["source_id"].str.match(r"^S-\d{3,}$").all()
     assert list(timeline["source_id"]) == list(load()["timeline"]["source_id"])
+
+
+def test_a_release_build_pins_each_downloaded_chart_to_its_version(tmp_path, monkeypatch):
+    """In a release (SITE_VERSION set), the address inside each downloaded image is that version's page,
+    which stays valid after later releases."""
+    from tests.conftest import ROOT, mkdocs_build
+    monkeypatch.setenv("SITE_VERSION", "1.0.0")
+    result = mkdocs_build(ROOT, tmp_path / "site", "https://safe-to-report.example.org/")
+    assert result.returncode == 0, result.stderr
+    pinned = "https://safe-to-report.example.org/1.0.0/findings/#chart-counts"
+    svg = (tmp_path / "site" / "charts" / "counts.svg").read_text(encoding="utf-8")
+    assert pinned in svg_text(svg) and "version 1.0.0 (data version 1.0.0)" in svg_text(svg)
+    assert png_text((tmp_path / "site" / "charts" / "counts.png").read_bytes())["URL"] == pinned
