@@ -190,6 +190,7 @@ def test_downloaded_images_carry_title_sources_address_versions_date_and_licence
         # The PNG is that SVG drawn (at twice its size): the provenance is drawn in the image too.
         width, height = (int(v) for v in re.search(r'<svg[^>]* width="(\d+)" height="(\d+)"', svg).groups())
         assert png_size(png) == (2 * width, 2 * height)
+        assert png[25] == 3 and len(png) < 200_000, (chart.name, png[25], len(png))   # a palette PNG: small
 
 
 def test_exported_images_reference_no_other_host(built_site):
