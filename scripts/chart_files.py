@@ -15,7 +15,7 @@ import struct
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Callable
 
@@ -174,6 +174,8 @@ def bundle(chart: Chart, provenance: Provenance, csv: str) -> bytes:
 
 def chart_files(chart: Chart, provenance: Provenance, csv: str) -> list[tuple[str, bytes]]:
     """Every file of one chart, by its path in the site."""
+    if chart.more_sources:
+        provenance = replace(provenance, sources=f"{provenance.sources}; {chart.more_sources}")
     exported = export_svg(chart, provenance)
     return ([(f"charts/{chart.name}-{layout}.svg", page_svg(chart, layout).encode()) for layout in LAYOUTS]
             + [(f"charts/{chart.name}.svg", exported.encode()),

@@ -197,6 +197,7 @@ class Chart:
     summary: str                # one line saying what is drawn (the image's alt text; the title is its caption)
     note: str = ""
     source_ids: tuple[str, ...] = ()   # sources named directly (when the chart rests on rows, not figures)
+    more_sources: str = ""      # where the sources of what the source line does not name are listed
 
 
 def both_layouts(layout: Callable[[int, bool], tuple[Canvas, float]]) -> dict[str, Drawing]:
@@ -528,7 +529,8 @@ def _timeline(tables, stats) -> Chart:
                   "labelled_as": "the label the chart gives it, if it is one of the events named in the drawing"},
                  (), both_layouts(layout),
                  f"A time line from {start.year} to {end.year - 1} with {len(data)} events marked, {len(key)} of them named",
-                 source_ids=tuple(dict.fromkeys(timeline.set_index("id").loc[key["event_id"], "source_id"])))
+                 source_ids=tuple(dict.fromkeys(timeline.set_index("id").loc[key["event_id"], "source_id"])),
+                 more_sources="for the other events marked, the sources named in the chart’s data and on the Timeline page")
 
 
 def _responses(tables, stats) -> Chart:

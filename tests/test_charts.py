@@ -324,6 +324,8 @@ def test_the_timeline_csv_names_each_events_source(charts):
     timeline = charts["timeline"].data
     assert timeline["source_id"].str.match(r"^S-\d{3,}$").all()
     assert list(timeline["source_id"]) == list(load()["timeline"]["source_id"])
+    # The source line names the key events' sources, and says where the others are.
+    assert "other events marked" in charts["timeline"].more_sources
 
 
 def test_a_release_build_pins_each_downloaded_chart_to_its_version(tmp_path, monkeypatch):
