@@ -28,6 +28,9 @@ from scripts.project import copy_project  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 TARGETS = {"clean build": 4.0, "rebuild, nothing changed": 1.5}
+# Issue 10's promise, as ratios to bare mkdocs: no slower than before the charts got phone drawings and
+# self-describing downloads.
+TARGETS_BARE = {"clean build": 7.0, "rebuild, one figure changed": 6.6, "rebuild, nothing changed": 1.95}
 # The floor for the targets: the same pages and config without our hooks, everything generated,
 # including the notebook (mkdocs-jupyter still has to be imported to show it: about 1 s here).
 FLOOR = "floor: mkdocs + notebook plugin"
@@ -252,11 +255,13 @@ def main() -> int:
     print(f"\nBuild times (medians of {arguments.runs} runs); ratios to the floor ({FLOOR}) and to bare mkdocs")
     failed = False
     for name, times in results.items():
-        ratio = statistics.median(times) / floor
-        target = TARGETS.get(name)
-        verdict = "" if target is None else (f"  target <= {target}x: " + ("met" if ratio <= target else "MISSED"))
-        failed |= target is not None and ratio > target
-        print(f"  {name:32} {summary(times)}  = {ratio:.2f}x floor, {statistics.median(times) / bare:.2f}x bare{verdict}")
+        ratio, ratio_bare = statistics.median(times) / floor, statistics.median(times) / bare
+        verdicts = [f"<= {target}x {what}: " + ("met" if ratio <= target else "MISSED")
+                    for what, ratio, target in (("floor", ratio, TARGETS.get(name)), ("bare", ratio_bare, TARGETS_BARE.get(name)))
+                    if target is not None]
+        failed |= any(v.endswith("MISSED") for v in verdicts)
+        print(f"  {name:32} {summary(times)}  = {ratio:.2f}x floor, {ratio_bare:.2f}x bare"
+              + (f"  targets {'; '.join(verdicts)}" if verdicts else ""))
 
     failed |= report_growth(bench_growth())
 
