@@ -177,7 +177,7 @@ def window_rows(canvas: Canvas, scale: TimeScale, y: float, rows: list[dict], wi
             last += LINE * len(lines)
         top = last + 8
         canvas.rect(scale(row["start"]), top, scale(row["end"]), top + 12, row["color"],
-                    dashed=bool(row.get("years_only")), opacity=0.35 if row.get("years_only") else 1.0)
+                    dashed=bool(row.get("years_only")), opacity=0.35 if row.get("years_only") or row.get("pale") else 1.0)
         y = top + 12 + 14 + FONT
     return y
 
@@ -216,6 +216,26 @@ COUNTED = {"victims of all crimes": "victims of crime (not only domestic abuse)"
 
 def months_after(start: date, months: int) -> date:
     return date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, start.day)
+
+
+MAX_WINDOWS = 10   # per group: beyond this a chart of windows stops being readable (e.g. one per force per month)
+
+
+def drawn_and_rest(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The windows drawn one by one (the longest, in date order) and the rest, drawn as one row."""
+    if len(members) <= MAX_WINDOWS:
+        return members.sort_values("period_start", kind="stable"), members.iloc[0:0]
+    span = members["period_end"].map(lambda p: day(p, end=True)) - members["period_start"].map(day)
+    longest = span.sort_values(ascending=False, kind="stable").index[:MAX_WINDOWS - 1]
+    return members.loc[longest].sort_values("period_start", kind="stable"), members.drop(index=longest)
+
+
+def rest_row(rest: pd.DataFrame, colour: str) -> dict:
+    """One row standing for many shorter windows: how many, and the span they cover together."""
+    first, last = min(rest["period_start"], key=day), max(rest["period_end"], key=lambda p: day(p, end=True))
+    period = st.period_label(first, last) if st.has_month_precision(first, last) else f"{first} to {last}"
+    return {"lead": f"{st.format_number(len(rest))} more", "label": "counts of shorter windows, listed in the table",
+            "period": f"together {period}", "start": day(first), "end": day(last, end=True), "pale": True, "color": colour}
 
 
 def _counts(tables, stats) -> Chart:
@@ -259,22 +279,26 @@ def _counts(tables, stats) -> Chart:
             y += 4
             y = canvas.lines(0, y, wrap(f"Concerning {COUNTED.get(counts, counts)}, {area}", width, 14, bold=True), size=14,
                              bold=True, color=colours.get(counts, INK)) + 2
-            members = data[(data["counts"] == counts) & (data["area"] == area)].sort_values("period_start")
+            shown, rest = drawn_and_rest(data[(data["counts"] == counts) & (data["area"] == area)])
             y = window_rows(canvas, scale, y, [{
                 "lead": r["count_shown"], "label": r["dataset"], "period": r["period"],
                 "start": day(r["period_start"]), "end": date.fromisoformat(r["drawn_to"]),
                 "years_only": "whole years" in r["period"], "color": colours.get(counts, GREY)}
-                for _, r in members.iterrows()], wide)
+                for _, r in shown.iterrows()] + ([rest_row(rest, colours.get(counts, GREY))] if len(rest) else []), wide)
         bottom = y - FONT - 4
         year_axis(canvas, scale, 4, bottom, [FONT, bottom + FONT + 4])
         return canvas, bottom + FONT + 8
 
-    described = "; ".join(f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in data.itertuples())
+    drawn = pd.concat([drawn_and_rest(group)[0] for _, group in data.groupby(["counts", "area"], sort=False)])
+    described = "; ".join(f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples())
+    if len(drawn) < len(data):
+        described += f"; and {st.format_number(len(data) - len(drawn))} counts of shorter windows, drawn together and listed in the table"
     description = (
         f"{len(data)} published counts of police referrals to Immigration Enforcement, each drawn as the window of time "
         f"it covers on one time axis, grouped by who is counted and where: {described}. The windows overlap but differ, "
         "and so do the definitions and areas, so the counts are not a series and cannot show a trend.")
-    summary = (f"{len(data)} time bars from {start.year} to {end.year}, in {len(groups)} groups by who is counted and "
+    bars = len(drawn) + sum(len(drawn_and_rest(group)[1]) > 0 for _, group in data.groupby(["counts", "area"]))
+    summary = (f"{bars} time bars from {start.year} to {end.year}, in {len(groups)} groups by who is counted and "
                "where, each labelled with its count")
     return Chart("counts", "Each published count covers a different window, area and definition", description,
                  data.drop(columns=["source_id"]),
