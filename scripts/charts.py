@@ -174,7 +174,7 @@ def window_rows(canvas: Canvas, scale: TimeScale, y: float, rows: list[dict], wi
             canvas.text(0, last, row["period"], color=MUTED)
         top = last + 8
         canvas.rect(scale(row["start"]), top, scale(row["end"]), top + 12, row["color"],
-                    dashed=bool(row.get("years_only")), opacity=0.35 if row.get("years_only") else 1.0)
+                    dashed=bool(row.get("years_only")), opacity=0.35 if row.get("years_only") or row.get("pale") else 1.0)
         y = top + 12 + 14 + FONT
     return y
 
@@ -204,6 +204,26 @@ def both_layouts(layout: Callable[[int, bool], tuple[Canvas, float]]) -> dict[st
 
 COUNT_ORDER = [("domestic abuse victims", "England and Wales"), ("domestic abuse victims", "UK"),
                ("victims of all crimes", "UK")]
+
+
+MAX_WINDOWS = 10   # per group: beyond this a chart of windows stops being readable (e.g. one per force per month)
+
+
+def drawn_and_rest(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The windows drawn one by one (the longest, in date order) and the rest, drawn as one row."""
+    if len(members) <= MAX_WINDOWS:
+        return members.sort_values("period_start", kind="stable"), members.iloc[0:0]
+    span = members["period_end"].map(lambda p: day(p, end=True)) - members["period_start"].map(day)
+    longest = span.sort_values(ascending=False, kind="stable").index[:MAX_WINDOWS - 1]
+    return members.loc[longest].sort_values("period_start", kind="stable"), members.drop(index=longest)
+
+
+def rest_row(rest: pd.DataFrame, colour: str) -> dict:
+    """One row standing for many shorter windows: how many, and the span they cover together."""
+    first, last = min(rest["period_start"], key=day), max(rest["period_end"], key=lambda p: day(p, end=True))
+    period = st.period_label(first, last) if st.has_month_precision(first, last) else f"{first} to {last}"
+    return {"lead": f"{st.format_number(len(rest))} more", "label": "counts of shorter windows, listed in the table",
+            "period": f"together {period}", "start": day(first), "end": day(last, end=True), "pale": True, "color": colour}
 
 
 def _counts(tables, stats) -> Chart:
@@ -237,17 +257,20 @@ def _counts(tables, stats) -> Chart:
             y += 4
             y = canvas.lines(0, y, wrap(f"Concerning {counts}, {area}", width, 14, bold=True), size=14,
                              bold=True, color=colours.get(counts, INK)) + 2
-            members = data[(data["counts"] == counts) & (data["area"] == area)].sort_values("period_start")
+            shown, rest = drawn_and_rest(data[(data["counts"] == counts) & (data["area"] == area)])
             y = window_rows(canvas, scale, y, [{
                 "lead": f"{st.format_number(r['count'])}", "label": r["dataset"], "period": r["period"],
                 "start": day(r["period_start"]), "end": day(r["period_end"], end=True),
                 "years_only": "whole years" in r["period"], "color": colours.get(counts, GREY)}
-                for _, r in members.iterrows()], wide)
+                for _, r in shown.iterrows()] + ([rest_row(rest, colours.get(counts, GREY))] if len(rest) else []), wide)
         bottom = y - FONT - 4
         year_axis(canvas, scale, 4, bottom, [FONT, bottom + FONT + 4])
         return canvas, bottom + FONT + 8
 
-    described = "; ".join(f"{r.dataset}: {st.format_number(r.count)} {r.counted_as}, {r.area}, {r.period}" for r in data.itertuples())
+    drawn = pd.concat([drawn_and_rest(group)[0] for _, group in data.groupby(["counts", "area"], sort=False)])
+    described = "; ".join(f"{r.dataset}: {st.format_number(r.count)} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples())
+    if len(drawn) < len(data):
+        described += f"; and {st.format_number(len(data) - len(drawn))} counts of shorter windows, drawn together and listed in the table"
     description = (
         f"{len(data)} published counts of police referrals to Immigration Enforcement, each drawn as the window of time "
         f"it covers on one time axis, grouped by who is counted and where: {described}. The windows overlap but differ, "

@@ -31,7 +31,7 @@ from scripts import cache  # noqa: E402
 from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
 from scripts.cite import Citable, bibtex, csl_json, download_name, full_title, harvard_parts, ris  # noqa: E402
 from scripts.descriptor import DataError, read_descriptor  # noqa: E402
-from scripts.fragments import fragment  # noqa: E402
+from scripts.fragments import FRAGMENTS, environment as fragment_environment, fragment  # noqa: E402
 from scripts.hosting import csp, script_hashes  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
 from scripts.tokens import TOKEN, UnknownNames, insert_html, substitute  # noqa: E402
@@ -107,6 +107,7 @@ def on_config(config):
     except DataError as error:
         raise PluginError(str(error)) from None
     cache.show_warnings()
+    fragment_environment.cache_clear()   # `mkdocs serve` keeps this module loaded: read edited templates again
     config.extra["data_version"] = package["version"]
     config.extra["pdf"] = bool(os.environ.get("PDF_FILE"))
     config.extra["commit"] = _git_commit()
@@ -118,14 +119,19 @@ def on_config(config):
         config.site_url += "/"
     config.extra["root_path"] = urlsplit(config.site_url or "/").path.rstrip("/") + "/"   # for the 404 page's links
     _make_reproducible(config)
-    # Results depend on the data, the code, the pinned library versions and the release settings.
+    # Results depend on the data, the code, the pinned library versions and the release settings; the
+    # memoised page fragments on their templates too.
     digest = content_digest(DATA_DIR, ROOT / "scripts", ROOT / "requirements.txt")
-    settings = "|".join(str(x) for x in (config.site_name, config.extra["site_version"], config.extra["base_url"],
+    settings = "|".join(str(x) for x in (content_digest(FRAGMENTS), config.site_name, config.extra["site_version"], config.extra["base_url"],
                                           config.extra["published"], config.extra["publisher"], config.extra["contact"]))
-    _state.pop("first_published", None)   # read again on each build: `mkdocs serve` keeps this module loaded
     _state.update(package=package, pipeline=Pipeline(f"{digest}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
     _key_notebook_cache_on(config, digest)
     return config
+
+
+def on_env(env, config, files):
+    env.bytecode_cache = cache.SealedBytecodeCache(CACHE_DIR / "jinja")
+    return env
 
 
 def on_pre_build(config):
@@ -296,20 +302,22 @@ def page_citation(page, config) -> str:
 
 def publication_line(page, config, full: bool) -> str:
     """Publisher, dates, version and how to report an error, from mkdocs.yml, the release snapshots and the data."""
+    facts = _pipeline().get("publication", lambda: publication_facts(config))
+    return fragment("publication.html", full=full, publisher=config.extra["publisher"], root=page_root(page),
+                    version=config.extra["site_version"], data_version=config.extra["data_version"], **facts)
+
+
+def publication_facts(config) -> dict[str, str]:
+    """The dates the publication line shows. Memoised with the pipeline: computing them imports the
+    statistics (pandas, Altair), which an unchanged rebuild otherwise never loads."""
     from scripts.changes import load_snapshots
     from scripts.render import date_text
-    # Memoised: computing the statistics here would run the whole pipeline on every build, even unchanged ones.
-    shown = _pipeline().get("publication", lambda: {name: _pipeline().results()[1][name].display
-                                                     for name in ("evidence_up_to", "referrals_end")})
+    stats = _pipeline().results()[1]
     updated = str(config.extra["published"])
-    if "first_published" not in _state:
-        _state["first_published"] = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
-    first_published = _state["first_published"]
-    return fragment("publication.html", full=full, publisher=config.extra["publisher"], root=page_root(page),
-                    first_published=first_published, first_published_text=date_text(first_published),
-                    updated=updated, updated_text=date_text(updated), evidence_up_to=shown["evidence_up_to"],
-                    referrals_end=shown["referrals_end"],
-                    version=config.extra["site_version"], data_version=config.extra["data_version"])
+    first_published = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
+    return dict(first_published=first_published, first_published_text=date_text(first_published),
+                updated=updated, updated_text=date_text(updated), evidence_up_to=stats["evidence_up_to"].display,
+                referrals_end=stats["referrals_end"].display)
 
 
 def after_title(content: str, html_after: str) -> str:
@@ -504,6 +512,14 @@ def on_serve(server, config, builder):
     return keep_serving(server)
 
 
+def check_links(config) -> bool:
+    from scripts.linkcheck import check_folder
+    problems = check_folder(Path(config.site_dir))
+    if problems:
+        raise PluginError("Broken internal links or anchors:\n  " + "\n  ".join(problems))
+    return True
+
+
 def on_build_error(error):
     from scripts.serve import ERRORS
     ERRORS.record(error)
@@ -513,16 +529,15 @@ def on_post_build(config):
     """Write the charts' files (drawn while the pages rendered); stop the build on a broken internal link
     or #anchor, checked in the built pages, so the ids that the hooks and templates add count too; only
     then keep the pipeline's results for the next build."""
-    from scripts.linkcheck import check_folder
     key, generated = _state.pop("drawn").result()
     _pipeline().get(key, lambda: generated)
     for path, content in generated:
         target = Path(config.site_dir) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-    problems = check_folder(Path(config.site_dir))
-    if problems:
-        raise PluginError("Broken internal links or anchors:\n  " + "\n  ".join(problems))
+    # Pages identical to a build that checked clean need no second check (an unchanged rebuild).
+    site = Path(config.site_dir)
+    _pipeline().get(("links checked", content_digest(site, relative_to=site)), lambda: check_links(config))
     _pipeline().save()
     cache.evict_old_states()
     if _notebook_cache(config) is not None:

@@ -47,6 +47,13 @@ class Tables(dict):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.lines: dict[str, dict[str, int]] = {}
+        self._by_id: dict[str, pd.DataFrame] = {}
+
+    def by_id(self, name: str) -> pd.DataFrame:
+        """The table indexed by its id column, built once: looking rows up one by one stays linear."""
+        if name not in self._by_id:
+            self._by_id[name] = self[name].set_index("id", drop=False)
+        return self._by_id[name]
 
     def line(self, table: str, row_id: str) -> int | None:
         return self.lines.get(table, {}).get(row_id)

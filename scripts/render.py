@@ -290,8 +290,8 @@ def quotes_block(tables, stats, links: PageLinks, group: str = "") -> str:
 
 def one_quote(tables, quote_id: str, links: PageLinks) -> str:
     """A quote set apart in running text (`{{ quote: Q-004 }}`), e.g. the key quotes that lead Voices."""
-    sources = tables["sources"].set_index("id", drop=False)
-    q = tables["quotes"].set_index("id", drop=False).loc[quote_id]
+    sources = tables.by_id("sources")
+    q = tables.by_id("quotes").loc[quote_id]
     return fragment("quotes.html", quotes=[quote_view(q, sources, links)], root=links.root, key=True)
 
 
@@ -427,8 +427,8 @@ def record_ids(tables) -> set[str]:
 def record_note(tables, record_id: str) -> dict:
     """What a numbered source marker points at: its address, a short description and its source."""
     table, page, kind = RECORDS[record_id.split("-")[0]]
-    row = tables[table].set_index("id", drop=False).loc[record_id]
-    sources = tables["sources"].set_index("id", drop=False)
+    row = tables.by_id(table).loc[record_id]
+    sources = tables.by_id("sources")
     source_id = record_id if kind == "Source" else row["source_id"]
     text = {
         "Figure": lambda: row["statement"],

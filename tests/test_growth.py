@@ -2,6 +2,8 @@
 `make bench` measures builds rather than failing on its own data."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from scripts.growth import add_force_months, grow
@@ -20,3 +22,20 @@ def test_synthetic_data_validates_and_computes(tmp_path, factor, force_months):
     assert stats["referrals_total"].display == "537"
     if force_months:
         assert sum(name.startswith("count_force_") for name in stats) == 44 * 36
+
+
+def test_many_windows_are_drawn_as_a_few_and_the_rest_together(tmp_path):
+    """Per force per month (1,584 windows): the counts chart stays a readable size, draws the longest
+    windows of each group one by one and the others as one row, and its CSV keeps every window."""
+    from scripts.charts import MAX_WINDOWS, build_charts
+
+    project = copy_project(tmp_path / "project")
+    add_force_months(project / "data")
+    tables = load(project / "data")
+    chart = build_charts(tables, compute_statistics(tables))["counts"]
+    assert len(chart.data) == len(tables["referral_datasets"]) > 1584
+    drawn = json.dumps(chart.drawings["wide"].spec.to_dict())
+    assert '"1,576 more"' in drawn and '"537"' in drawn   # the Commissioner's window is among the longest
+    assert drawn.count("Avon and Somerset Constabulary, 20") < MAX_WINDOWS
+    assert chart.drawings["narrow"].height < 2000
+    assert "and 1,576 counts of shorter windows" in chart.description
