@@ -478,7 +478,8 @@ def changes_block(tables, stats, links: PageLinks, snapshots: list | None = None
     """Each release with what changed since the one before, and why; its summary from the release notes."""
     from scripts.changes import history
     if not snapshots:
-        return "<p>No release has been recorded yet.</p>"
+        return ("<p>No version has been released yet: this is the working draft, and the first release will "
+                "record every figure it shows.</p>")
     notes = notes or {}
     releases = [{"release": release, "previous": previous, "differences": differences,
                  "summary": release.get("summary") or notes.get(release["version"], {}).get("summary", ""),

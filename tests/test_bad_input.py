@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -162,8 +163,18 @@ def test_a_datapackage_json_the_site_cannot_use(data, change, expected):
 
 # ------------------------------------------------------------ release snapshots
 
-def test_a_half_written_release_snapshot(data):
+# A snapshot as an early release wrote it (the repository itself has none until its first release).
+SNAPSHOT = Path(__file__).parent / "fixtures" / "release-1.0.0.json"
+
+
+def with_snapshot(data: Path) -> Path:
     snapshot = data / "releases" / "1.0.0.json"
+    snapshot.write_bytes(SNAPSHOT.read_bytes())
+    return snapshot
+
+
+def test_a_half_written_release_snapshot(data):
+    snapshot = with_snapshot(data)
     snapshot.write_bytes(snapshot.read_bytes()[:300])
     assert the_problem(data) == (
         "data/releases/1.0.0.json, line 7, column 16: this is not valid JSON (Unterminated string); expected a release "
@@ -172,14 +183,14 @@ def test_a_half_written_release_snapshot(data):
 
 
 def test_an_empty_release_snapshot(data):
-    (data / "releases" / "1.0.0.json").write_bytes(b"")
+    with_snapshot(data).write_bytes(b"")
     assert the_problem(data) == ("data/releases/1.0.0.json: the file is empty (perhaps a write was interrupted); "
                                  "expected a release snapshot (JSON) as `make release` writes it; restore it from git "
                                  "(git checkout -- data/releases/1.0.0.json) or fix it by hand")
 
 
 def test_a_release_snapshot_of_the_wrong_shape(data):
-    snapshot = data / "releases" / "1.0.0.json"
+    snapshot = with_snapshot(data)
     content = json.loads(snapshot.read_text(encoding="utf-8"))
     content["version"] = "1.0.1"
     content["statistics"]["referrals_total"] = {"display": 537}
@@ -406,7 +417,8 @@ def built_project(tmp_path_factory):
 
 
 def restore(project: Path) -> None:
-    subprocess.run(["cp", "-r", str(Path(__file__).parent.parent / "data") + "/.", str(project / "data")], check=True)
+    shutil.rmtree(project / "data")   # also drops files a breakage added
+    shutil.copytree(Path(__file__).parent.parent / "data", project / "data")
 
 
 @pytest.mark.parametrize("name, breakage, message", [
@@ -421,7 +433,7 @@ def restore(project: Path) -> None:
      lambda d: set_cell(d / "figures.csv", "F-001", "value", "0"),
      "field 'value': the headline count F-001 is 0, but the site divides by it"),
     ("a half-written release snapshot",
-     lambda d: (d / "releases" / "1.0.0.json").write_bytes((d / "releases" / "1.0.0.json").read_bytes()[:200]),
+     lambda d: (d / "releases" / "1.0.0.json").write_bytes(SNAPSHOT.read_bytes()[:200]),
      "data/releases/1.0.0.json, line "),
     ("a formula in a quote",
      lambda d: set_cell(d / "quotes.csv", "Q-001", "quote", '=HYPERLINK("http://x","click")'),
