@@ -224,12 +224,18 @@ def value_and_unit(value: str, unit: str) -> tuple[str, str]:
 def figures_block(tables, stats, links: PageLinks) -> str:
     root = links.root
     sources = tables["sources"].set_index("id", drop=False)
+    # A figure shown as a statistic rests on it alone, with the same value: mark the figure with that statistic,
+    # so a page of an older version marks the figure too when a later release changed it.
+    shown_by: dict[tuple[str, str], str] = {}
+    for stat in stats.values():
+        if len(stat.figure_ids) == 1:
+            shown_by.setdefault((stat.figure_ids[0], stat.display), stat.name)
     groups: dict[tuple[str, str], list] = {}
     for _, f in tables["figures"].iterrows():
         value = f["wording"] or ("" if pd.isna(f["value"]) else format_number(f["value"], 0 if float(f["value"]).is_integer() else 1))
         value, unit = value_and_unit(value, f["unit"])
         groups.setdefault(figure_group(f["statement"]), []).append({
-            "row": f, "value": value, "unit": unit,
+            "row": f, "value": value, "unit": unit, "stat": shown_by.get((f["id"], value)),
             "period": [shown_date(p, f["period_certainty"] or "exact") for p in dict.fromkeys((f["period_start"], f["period_end"])) if p],
             "source": shown_source(sources.loc[f["source_id"]], f["evidence"], sources), "cite": links.cite(f["id"], "Figure " + f["id"])})
     order = [(h, a) for h, a, _ in FIGURE_GROUPS] + [("Surveys, research and other evidence", "other")]
@@ -407,9 +413,16 @@ def referral_datasets_block(tables, stats, links: PageLinks) -> str:
     rates["count"] = [f"{bound} {format_number(v)}".strip() for v, bound in zip(rates["count"], rates["bound"])]
     columns = (("label", "Dataset"), ("count", "Count"), ("counted_as", "What is counted"), ("area", "Area"), ("period", "Period"),
                ("per_month", "Per month"), ("months_counted", "Months divided by"))
+    prefixes = {"count": "count_", "per_month": "monthly_"}   # the statistic each number column shows, by dataset
+
+    def statistic(column: str, dataset: str) -> str | None:
+        name = prefixes[column] + dataset if column in prefixes else None
+        return name if name in stats else None
+
     return fragment("table.html", caption="Every published count of referrals, with what it counts and where", headers=[
-        {"label": label, "numeric": c in ("count", "per_month")} for c, label in columns],
-        rows=[{"id": None, "cells": [{"text": r[c], "label": label, "numeric": c in ("count", "per_month")} for c, label in columns]}
+        {"label": label, "numeric": c in prefixes} for c, label in columns],
+        rows=[{"id": None, "cells": [{"text": r[c], "label": label, "numeric": c in prefixes, "stat": statistic(c, r["dataset"])}
+                                     for c, label in columns]}
               for _, r in rates.iterrows()])
 
 

@@ -354,8 +354,17 @@ def test_every_link_and_anchor_of_the_deployed_site_resolves(released, nginx):
     def fetch(url):
         response = session.get(url)
         return Response(response.status_code, response.headers.get("Content-Type", ""), response.content)
-    pages = [nginx + p.relative_to(released["out"]).as_posix() for p in released["out"].rglob("*.html") if p.name != "404.html"]
+    pages = [nginx + p.relative_to(released["out"]).as_posix() for p in released["out"].rglob("*.html")]
     assert check([nginx, *pages], fetch, nginx) == []
+
+
+def test_no_link_of_the_deployed_site_has_a_double_slash_in_its_path(released):
+    """Hosts other than nginx do not merge slashes: /1.1.0//downloads/… would be a missing page there."""
+    for page in released["out"].rglob("*.html"):
+        document = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for element in document.find_all(href=True) + document.find_all(src=True):
+            address = element.get("href") or element.get("src")
+            assert "//" not in urlparse(address).path, (page.relative_to(released["out"]), address)
 
 
 def test_a_missing_address_gets_the_sites_404_page_with_the_exit_button(nginx):
@@ -393,6 +402,26 @@ def test_older_version_marks_the_changed_number_with_new_value_and_reason(nginx,
     page.goto(nginx + "1.1.0/", wait_until="networkidle")
     assert page.locator(".stat-revised").count() == 0
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+@pytest.mark.parametrize("path", ["", "findings/", "methods/", "figures/"])
+def test_older_version_marks_every_number_that_changed_in_tables_and_lists_too(nginx, deployed_page, path):
+    """Not only the numbers in the text: Methods' rows, the counts table, the key numbers and Every figure."""
+    page, errors = deployed_page
+    page.goto(nginx + "1.0.0/" + path, wait_until="networkidle")
+    page.locator(".stat-revised").first.wait_for()
+    index = page.evaluate("url => fetch(url).then(r => r.json())", nginx + "changes.json")
+    changed = {c["statistic"] for c in index["changes"]}
+    shown = page.eval_on_selector_all("[data-stat]", """els => els.map(e => [e.dataset.stat,
+        !!(e.nextElementSibling && e.nextElementSibling.classList.contains('stat-revised'))])""")
+    assert any(name in changed for name, _ in shown), path
+    assert [name for name, marked in shown if marked != (name in changed)] == [], path
+    if path == "methods/":   # the entries every marked number links to
+        for name in ("referrals_total", "count_dac_2020_2023", "monthly_dac_2020_2023"):
+            assert name in changed
+            assert page.locator(f"#stat-{name} [data-stat='{name}'] + .stat-revised").count() == 1, name
+    if path == "findings/":   # the "Other published counts" table
+        assert page.locator("td [data-stat='count_dac_2020_2023'] + .stat-revised").count() == 1
 
 
 def test_instant_navigation_works_on_a_deployed_version(nginx, deployed_page):
