@@ -8,7 +8,8 @@ A release refuses, with a message saying why and with nothing changed, when:
 - a changed statistic is not explained in data/releases/notes.yml (revision or correction, and why);
 - SITE_URL or SITE_CONTACT is missing or still the placeholder;
 - the build, the link check, the tests or the PDF fail.
-On any failure after the checks, the branch and gh-pages are put back exactly as they were.
+On any failure after the checks, the branch and gh-pages are put back exactly as they were, and any
+failure (a check, the PDF step, mike, git) ends in one "Release refused: …" message, not a traceback.
 
 A release commits its snapshot (data/releases/<version>.json, never rewritten) and CITATION.cff, then
 deploys. Published versions are never rebuilt: each keeps citing its own pinned address. mike writes
@@ -39,11 +40,11 @@ if str(ROOT) not in sys.path:
 from scripts import hosting  # noqa: E402
 from scripts.changes import (ReleaseNotesError, changes_index, data_digest, explain_changes, load_notes,  # noqa: E402
                              load_snapshots, snapshot, version_key, write_snapshot)
-from scripts.cite import Citable, harvard  # noqa: E402
+from scripts.cite import TITLE, Citable, harvard  # noqa: E402
 from scripts.load import DataError, data_version, load  # noqa: E402
 from scripts.stats import compute_statistics  # noqa: E402
 
-VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")   # semantic version: no leading zeros
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "example", "localhost", "invalid", "test")
 PDF_NAME = "safe-to-report.pdf"
 
@@ -98,12 +99,12 @@ def deployed_versions(branch: str) -> list[str]:
 
 def check_version(version: str, deployed: list[str], snapshots: list[dict]) -> None:
     if not VERSION.match(version):
-        raise Refused(f"VERSION must look like 1.2.3, not {version!r}")
+        raise Refused(f"VERSION must be a semantic version like 1.2.3 (no leading zeros), not {version!r}")
     known = sorted(set(deployed) | {s["version"] for s in snapshots}, key=version_key)
     if version in known:
         raise Refused(f"Version {version} was already released; a published version never changes. "
                       f"Release a new version greater than {known[-1]}.")
-    if known and version_key(version) < version_key(known[-1]):
+    if known and version_key(version) <= version_key(known[-1]):
         raise Refused(f"Version {version} is not greater than the latest release, {known[-1]}.")
 
 
@@ -235,7 +236,10 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_t
                 run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
                      "--ignore", str(ROOT / "tests" / "test_release.py")], test_environment())
             if make_pdf:
-                env["PDF_FILE"] = str(print_pdf(Path(staging), version, package_version, published, site_url))
+                try:
+                    env["PDF_FILE"] = str(print_pdf(Path(staging), version, package_version, published, site_url))
+                except Exception as error:
+                    raise Refused(f"The PDF step failed. {failure(error)}") from None
         # 3. Deploy, then the files at the site's root.
         mike = str(Path(sys.executable).parent / "mike")   # mike has no `python -m` entry point
         with tempfile.TemporaryDirectory() as folder:
@@ -254,6 +258,14 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_t
         raise
     print(f"Released {version} to {branch}: data {package_version}, commit {commit[:12]}.\n"
           f"Preview it with: make preview   Publish it with: git push origin {branch} main")
+
+
+def failure(error: BaseException) -> str:
+    """An unexpected error in a few lines (a browser or git error carries a long log), and that nothing changed."""
+    detail = str(getattr(error, "stderr", "") or "")
+    lines = [line.strip() for line in f"{error}\n{detail}".splitlines() if line.strip()]
+    return (f"{type(error).__name__}: " + "\n".join(lines[:4])
+            + "\nNothing was changed: gh-pages, the branch and the working tree are as they were.")
 
 
 def test_environment() -> dict:
@@ -278,9 +290,8 @@ def _has_branch(branch: str) -> bool:
 
 def print_pdf(site: Path, version: str, package_version: str, published: str, site_url: str) -> Path:
     from scripts.pdf import build_pdf, cover_html
-    brief = Citable("Safe to Report", f"{site_url}{version}/", published[:4], version, package_version, published)
-    cover = cover_html("Safe to Report", version, package_version, published,
-                       harvard(brief).replace("ACCESSED", "date you read it"))
+    brief = Citable(TITLE, f"{site_url}{version}/", published[:4], version, package_version, published)
+    cover = cover_html(version, package_version, published, harvard(brief).replace("ACCESSED", "date you read it"))
     return build_pdf(site, ROOT / "build" / f"safe-to-report-{version}.pdf", site_url, f"{site_url}{version}/", cover,
                      version=version)
 
@@ -296,3 +307,5 @@ if __name__ == "__main__":
         release(arguments.version, arguments.branch, make_pdf=not arguments.no_pdf, run_tests=not arguments.no_tests)
     except Refused as refusal:
         sys.exit(f"Release refused: {refusal}")
+    except Exception as error:   # release() has already put the branch and gh-pages back
+        sys.exit(f"Release refused: {failure(error)}")

@@ -77,17 +77,30 @@ def released(tmp_path_factory):
     snapshot_1_0 = (repo / "data" / "releases" / "1.0.0.json").read_bytes()
     refusals = {}
 
-    def refused(name, version, *options, prepare=None, undo=None, **changes):
+    def refused(name, version, *options, prepare=None, undo=None, pdf=False, **changes):
         if prepare:
             prepare()
         before = state(repo)
-        result = release(version, "--no-pdf", *options, **changes)
+        result = release(version, *([] if pdf else ["--no-pdf"]), *options, **changes)
         refusals[name] = {"code": result.returncode, "message": result.stderr, "unchanged": state(repo) == before}
         if undo:
             undo()
 
     refused("again", "1.0.0")
     refused("older", "0.9.0")
+    refused("leading_zeros", "1.01.0")   # would sort as 1.1.0
+
+    chromium = repo / "scripts" / "chromium.py"
+    chromium_text = chromium.read_text(encoding="utf-8")
+
+    def break_the_pdf_step():
+        chromium.write_text(chromium_text.replace('"/usr/bin/chromium"', '"/nonexistent/chromium"'), encoding="utf-8")
+        git("commit", "-qam", "a browser that is not there")
+
+    def mend_the_pdf_step():
+        chromium.write_text(chromium_text, encoding="utf-8")
+        git("commit", "-qam", "the browser back")
+    refused("pdf_fails", "1.1.0", pdf=True, prepare=break_the_pdf_step, undo=mend_the_pdf_step)
     untracked = repo / "docs" / "draft.md"
     refused("dirty", "1.1.0", prepare=lambda: untracked.write_text("draft"), undo=untracked.unlink)
     refused("no_site_url", "1.1.0", SITE_URL=None)
@@ -125,6 +138,7 @@ def released(tmp_path_factory):
 
 @pytest.mark.parametrize("name, says", [
     ("again", "already released"), ("older", "not greater than the latest release, 1.0.0"),
+    ("leading_zeros", "no leading zeros"), ("pdf_fails", "The PDF step failed"),
     ("dirty", "uncommitted changes"), ("no_site_url", "SITE_URL"), ("placeholder_site_url", "SITE_URL"),
     ("placeholder_contact", "SITE_CONTACT"), ("data_version", "datapackage.json still says version 1.0.0"),
     ("notes", "does not say whether it is a revision or a correction"), ("broken_build", "no_such_statistic"),
@@ -133,6 +147,7 @@ def test_refused_releases_say_why_and_change_nothing(released, name, says):
     refusal = released["refusals"][name]
     assert refusal["code"] != 0
     assert "Release refused" in refusal["message"] and says in refusal["message"], refusal["message"]
+    assert "Traceback" not in refusal["message"], refusal["message"]
     assert refusal["unchanged"], f"{name}: gh-pages, HEAD or the working tree changed"
 
 
@@ -174,6 +189,8 @@ def test_root_files(released):
     not_found = BeautifulSoup((out / "404.html").read_text(), "html.parser")
     assert not_found.select_one("[data-exit-this-page] a") and not_found.select_one("[data-not-found]")
     headers = (out / "_headers").read_text()
+    # Cloudflare Pages reads at most 2,000 characters a line: the policy holds one hash for every redirect page.
+    assert max(len(line) for line in headers.splitlines()) < 2000
     for header in ("Content-Security-Policy:", "frame-ancestors 'none'", "Referrer-Policy: no-referrer",
                    "X-Content-Type-Options: nosniff", "Permissions-Policy:", "/*.ris", "/*.bib", "/*.csv", "/*.svg"):
         assert header in headers
@@ -276,6 +293,8 @@ def test_pdf_is_tagged_with_outline_metadata_and_every_page(released):
     reader = PdfReader(version_root / "downloads" / "safe-to-report.pdf")
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())   # lines joined
     assert "Version 1.0.0" in text and "data version 1.0.0" in text
+    from scripts.cite import TITLE
+    assert f"Safe to Report (2026) {TITLE}. Version 1.0.0" in text   # the cover cites the brief by its full title
     metadata = reader.metadata
     assert "Safe to Report" in metadata.title and metadata.author == "Safe to Report" and metadata.subject
     catalog = reader.trailer["/Root"]
@@ -458,3 +477,26 @@ def test_404_offers_the_same_page_in_latest(nginx, deployed_page):
     offer.wait_for()
     assert offer.get_attribute("href").endswith("/brief/latest/findings/")
     assert missing == [nginx + "findings/"]   # the page's search index, versions and scripts all load
+
+
+@pytest.mark.parametrize("version, deployed, refused", [
+    ("1.01.0", ["1.0.0"], "no leading zeros"), ("01.1.0", [], "no leading zeros"), ("1.1", [], "like 1.2.3"),
+    ("1.1.0", ["1.0.0", "1.1.0"], "already released"), ("1.0.9", ["1.1.0"], "not greater"), ("1.2.0", ["1.1.0"], None),
+    ("1.0.0", [], None), ("10.0.0", ["9.9.9"], None),
+])
+def test_versions_are_semantic_and_only_go_up(version, deployed, refused):
+    from scripts.release import Refused, check_version
+    if refused is None:
+        check_version(version, deployed, [])
+    else:
+        with pytest.raises(Refused, match=refused):
+            check_version(version, deployed, [])
+
+
+def test_the_pdf_cover_cites_the_brief_by_its_full_title():
+    from scripts.cite import TITLE
+    from scripts.pdf import cover_html
+    cover = BeautifulSoup(cover_html("1.2.0", "1.1.0", "2027-01-10", f"Safe to Report (2027) {TITLE}. Version 1.2.0 <b>"),
+                          "html.parser")
+    assert cover.find("h1").get_text() == TITLE
+    assert "Version 1.2.0 · data version 1.1.0" in cover.get_text() and not cover.find("b")   # escaped
