@@ -143,7 +143,7 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
     stack), numbers are right-aligned."""
     numeric = {c for c in columns if c in frame and pd.api.types.is_numeric_dtype(frame[c])}
     rows = [{"id": None if row_ids is None else row_ids.iloc[i],
-             "cells": [{"text": cell_text(row[c]), "label": columns[c], "numeric": c in numeric} for c in columns]}
+             "cells": [{"text": cell_text(row[c]), "label": columns[c], "numeric": c in numeric, "stat": None} for c in columns]}
             for i, (_, row) in enumerate(frame.iterrows())]
     return fragment("table.html", caption=caption, headers=[{"label": columns[c], "numeric": c in numeric} for c in columns],
                     rows=rows)

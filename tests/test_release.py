@@ -441,6 +441,10 @@ def test_older_version_marks_every_number_that_changed_in_tables_and_lists_too(n
             assert page.locator(f"#stat-{name} [data-stat='{name}'] + .stat-revised").count() == 1, name
     if path == "findings/":   # the "Other published counts" table
         assert page.locator("td [data-stat='count_dac_2020_2023'] + .stat-revised").count() == 1
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.locator(".stat-revised").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"revised-{path.strip('/') or 'summary'}-{width}.png"))
 
 
 def test_instant_navigation_works_on_a_deployed_version(nginx, deployed_page):
