@@ -257,6 +257,8 @@ def chart_pages(config) -> dict[str, str]:
 
 
 def on_files(files, config):
+    for template in [f for f in files if f.src_uri.startswith("fragments/")]:
+        files.remove(template)   # page-fragment templates (overrides/fragments/), not files for readers
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_PATH, content=Path(os.environ["PDF_FILE"]).read_bytes()))
     for name in ["datapackage.json"] + [resource["path"] for resource in _state["package"]["resources"]]:
