@@ -449,7 +449,7 @@ def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
                      reported: set[tuple[str, int, str]] = frozenset()) -> list[str]:
     """Validate the tables that were read with Frictionless; report its errors in plain words, except
     for cells already `reported` (file, line, field) by the cell checks."""
-    descriptor = copy.deepcopy(descriptor)
+    descriptor, reported = copy.deepcopy(descriptor), set(reported)
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in tables]
     for resource in descriptor["resources"]:   # a key into a table that could not be read cannot be checked
         schema = resource["schema"]
@@ -469,8 +469,10 @@ def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
             if described:
                 field, what, expected = described
                 line = table.line(row) if row else None
-                if (table.file, line, field) not in reported:
+                if (table.file, line, field) not in reported:   # one message per cell: the first is the cause
                     problems.append(problem(table.file, what, expected, line, field))
+                    if line:
+                        reported.add((table.file, line, field))
     return problems
 
 
