@@ -204,12 +204,13 @@ def _snapshot_problems(snapshot: object, label: str, stem: str) -> list[str]:
     if wrong_date:
         problems.append(f"{label}, field 'published': {wrong_date}; expected the day the release was published, "
                         'such as "2026-11-25"')
-    for name, kind, example in (("data_version", str, '"1.0.0"'), ("data_digest", str, "the hash `make release` wrote"),
+    for name, kind, example in (("data_version", str, 'the data version it was built from, such as "1.0.0"'),
+                                ("data_digest", str, "the hash `make release` wrote"),
                                 ("summary", str, "a sentence (or leave the field out)"),
                                 ("changes", dict, '{"statistic_name": {"kind": "revision", "reason": "...", '
                                                   '"old": "537", "new": "612"}}')):
-        if name in snapshot and not isinstance(snapshot[name], kind):
-            problems.append(f"{label}, field '{name}': {json.dumps(snapshot[name], ensure_ascii=False)[:60]} is not "
+        if (name in snapshot or name == "data_version") and not isinstance(snapshot.get(name), kind):
+            problems.append(f"{label}, field '{name}': {json.dumps(snapshot.get(name), ensure_ascii=False)[:60]} is not "
                             f"{'text' if kind is str else 'a JSON object'}; expected {example}")
     for name, change in (snapshot.get("changes") or {}).items() if isinstance(snapshot.get("changes"), dict) else ():
         if not (isinstance(change, dict) and change.get("kind") in RELEASE_KINDS and isinstance(change.get("reason"), str)):

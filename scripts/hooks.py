@@ -538,7 +538,10 @@ def on_post_build(config):
     """Write the charts' files (drawn while the pages rendered); stop the build on a broken internal link
     or #anchor, checked in the built pages, so the ids that the hooks and templates add count too; only
     then keep the pipeline's results for the next build."""
-    key, generated = _state.pop("drawn").result()
+    try:
+        key, generated = _state.pop("drawn").result()
+    except Exception as error:   # noqa: BLE001
+        _stop_plainly(error, "the charts' files (drawn from data/ and the pages that show them)")
     _pipeline().get(key, lambda: generated)
     for path, content in generated:
         target = Path(config.site_dir) / path

@@ -123,6 +123,9 @@ class Csv:
 def _undecodable(path: Path) -> str | None:
     """Where the first byte that is not UTF-8 is, in words; None if the whole file decodes."""
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return problem(path.name, "the file is saved as UTF-16 (Excel's 'Unicode Text')",
+                       "the file saved as CSV UTF-8 (in a spreadsheet: Save As, CSV UTF-8, comma-delimited)")
     try:
         data.decode("utf-8")
         return None

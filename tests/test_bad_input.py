@@ -214,9 +214,11 @@ def test_a_release_snapshot_without_a_real_publication_date(data, change, expect
                                  "such as \"2026-11-25\"")
 
 
-def test_a_release_snapshot_whose_changes_are_not_an_object(data):
-    change_snapshot(data, lambda s: s.update(changes="none", summary=["a list"]))
+def test_a_release_snapshot_whose_fields_have_the_wrong_type(data):
+    change_snapshot(data, lambda s: s.update(changes="none", summary=["a list"], data_version=None))
     assert problems(data) == [
+        "data/releases/1.0.0.json, field 'data_version': null is not text; expected the data version it was built "
+        "from, such as \"1.0.0\"",
         "data/releases/1.0.0.json, field 'summary': [\"a list\"] is not text; expected a sentence (or leave the field out)",
         "data/releases/1.0.0.json, field 'changes': \"none\" is not a JSON object; expected {\"statistic_name\": "
         "{\"kind\": \"revision\", \"reason\": \"...\", \"old\": \"537\", \"new\": \"612\"}}"]
@@ -506,6 +508,13 @@ def test_chart_csvs_never_begin_a_cell_like_a_formula():
 
 
 # ------------------------------------------------------------ the common slips
+
+def test_a_file_saved_as_utf_16(data):
+    path = data / "helplines.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace(",", "\t").encode("utf-16"))
+    assert the_problem(data) == ("data/helplines.csv: the file is saved as UTF-16 (Excel's 'Unicode Text'); expected "
+                                 "the file saved as CSV UTF-8 (in a spreadsheet: Save As, CSV UTF-8, comma-delimited)")
+
 
 def test_an_empty_file(data):
     header = (data / "votes.csv").read_text(encoding="utf-8").splitlines()[0]
