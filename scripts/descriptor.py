@@ -104,16 +104,23 @@ def _descriptor_problems(descriptor: object) -> list[str]:
                                 f"used here; expected one of {', '.join(FIELD_TYPES)}")
             else:
                 problems += _constraint_problems(field, f"{label}, field '{field['name']}'")
-    names = {resource.get("name") for resource in resources if isinstance(resource, dict)}
-    for resource in resources:
-        keys = resource.get("schema", {}).get("foreignKeys", []) if isinstance(resource, dict) \
-            and isinstance(resource.get("schema"), dict) else []
+    return problems + _foreign_key_problems(resources, where)
+
+
+def _foreign_key_problems(resources: list, where: str) -> list[str]:
+    """A foreign key into a table the package does not list (a typo) would otherwise go unchecked."""
+    tables = [resource for resource in resources if isinstance(resource, dict)]
+    names = {resource.get("name") for resource in tables}   # a key into its own table names it too (not "")
+    problems = []
+    for resource in tables:
+        schema = resource.get("schema")
+        keys = schema.get("foreignKeys", []) if isinstance(schema, dict) else []
         for key in keys if isinstance(keys, list) else []:
-            target = key.get("reference", {}).get("resource") if isinstance(key, dict) \
-                and isinstance(key.get("reference"), dict) else None
+            reference = key.get("reference") if isinstance(key, dict) else None
+            target = reference.get("resource") if isinstance(reference, dict) else None
             if target not in names:
-                problems.append(f"{where}, resource '{resource.get('name')}', foreignKeys: {json.dumps(target)} is not a "
-                                f"table in this package; expected one of {', '.join(sorted(map(str, names)))}")
+                problems.append(f"{where}, resource '{resource.get('name')}', foreignKeys: {json.dumps(target)} is not "
+                                f"a table in this package; expected one of {', '.join(sorted(map(str, names)))}")
     return problems
 
 
