@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
 import subprocess
@@ -28,7 +29,7 @@ from mkdocs.structure.files import File  # noqa: E402
 
 from scripts import cache  # noqa: E402
 from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
-from scripts.cite import Citable, bibtex, download_name, full_title, harvard_parts, ris  # noqa: E402
+from scripts.cite import Citable, bibtex, csl_json, download_name, full_title, harvard_parts, ris  # noqa: E402
 from scripts.descriptor import DataError, read_descriptor  # noqa: E402
 from scripts.fragments import FRAGMENTS, environment as fragment_environment, fragment  # noqa: E402
 from scripts.hosting import csp, script_hashes  # noqa: E402
@@ -256,6 +257,8 @@ def chart_pages(config) -> dict[str, str]:
 
 
 def on_files(files, config):
+    for template in [f for f in files if f.src_uri.startswith("fragments/")]:
+        files.remove(template)   # page-fragment templates (overrides/fragments/), not files for readers
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_PATH, content=Path(os.environ["PDF_FILE"]).read_bytes()))
     for name in ["datapackage.json"] + [resource["path"] for resource in _state["package"]["resources"]]:
@@ -293,7 +296,8 @@ def claim_citation(config, page):
 def page_citation(page, config) -> str:
     version = config.extra["site_version"]
     return fragment("cite-page.html", reference=harvard_parts(page_citable(page, config)), element_id="cite-page",
-                    bib_name=download_name(page.url, version, "bib"), ris_name=download_name(page.url, version, "ris"))
+                    bib_name=download_name(page.url, version, "bib"), ris_name=download_name(page.url, version, "ris"),
+                    json_name=download_name(page.url, version, "json"))
 
 
 # ------------------------------------------------------------- publication line
@@ -480,12 +484,13 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
-    """Write the page's BibTeX and RIS, then finish its HTML like every other page."""
+    """Write the page's BibTeX, RIS and CSL-JSON, then finish its HTML like every other page."""
     item = page_citable(page, config)
     folder = Path(config.site_dir) / page.url
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "cite.bib").write_text(bibtex(item), encoding="utf-8")
     (folder / "cite.ris").write_text(ris(item), encoding="utf-8", newline="")
+    (folder / "cite.json").write_text(json.dumps(csl_json(item), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return finish_html(output, config, help_url=page_root(page) + "help/")
 
 

@@ -11,9 +11,11 @@ A release refuses, with a message saying why and with nothing changed, when:
 On any failure after the checks, the branch and gh-pages are put back exactly as they were.
 
 A release commits its snapshot (data/releases/<version>.json, never rewritten) and CITATION.cff, then
-deploys. Published versions are never rebuilt: each keeps citing its own pinned address, and at the
-site's root the release writes the 404 page, robots.txt, a sitemap index, the `_headers` file and
-changes.json, the index of every change to every statistic that pages of older versions read.
+deploys. Published versions are never rebuilt: each keeps citing its own pinned address. mike writes
+the redirect pages (latest/… and the root index.html) from the release's template, so they carry "Exit
+this page" like every other page; at the site's root the release writes the 404 page, robots.txt, a
+sitemap index, the `_headers` file and changes.json, the index of every change to every statistic that
+pages of older versions read.
 """
 from __future__ import annotations
 
@@ -174,6 +176,24 @@ def root_files(branch: str, version: str, site_url: str, snapshots: list[dict]) 
     }
 
 
+def exit_url() -> str:
+    """Where "Exit this page" leads: the neutral site named in mkdocs.yml (extra.exit_url)."""
+    from mkdocs.config import load_config
+    return load_config(str(ROOT / "mkdocs.yml")).extra["exit_url"]
+
+
+def redirect_template(site_url: str, version: str, exit_url: str) -> str:
+    """The template mike writes the redirect pages with (latest/… and the site's root index.html): with
+    "Exit this page" and "Get help" as on every page, styled by the released version's stylesheet, and
+    its own Content-Security-Policy. Links start from the site's root path: the pages are at any depth."""
+    from scripts.fragments import fragment
+    root = urlsplit(site_url).path.rstrip("/") + "/"
+    values = {"exit_url": exit_url, "help_url": f"{root}{version}/help/",
+              "stylesheet": f"{root}{version}/assets/stylesheets/site.css"}
+    unsigned = fragment("redirect.html", policy="", **values)
+    return fragment("redirect.html", policy=hosting.csp(hosting.script_hashes(unsigned)), **values) + "\n"
+
+
 # ------------------------------------------------------------------------ release
 
 def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_tests: bool = True) -> None:
@@ -222,10 +242,15 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_t
                 env["PDF_FILE"] = str(print_pdf(Path(staging), version, package_version, published, site_url))
         # 3. Deploy, then the files at the site's root.
         mike = str(Path(sys.executable).parent / "mike")   # mike has no `python -m` entry point
-        run([mike, "deploy", "--branch", branch, "--update-aliases", "--alias-type", "redirect",
-             "--prop-set-string", f"commit={commit}", "--prop-set-string", f"data_version={package_version}",
-             "--message", f"Release {version} (commit {commit[:12]}, data {package_version})", version, "latest"], env)
-        run([mike, "set-default", "--branch", branch, "latest"], env)
+        with tempfile.TemporaryDirectory() as folder:
+            template = Path(folder) / "redirect.html"
+            template.write_text(redirect_template(site_url, version, exit_url()), encoding="utf-8")
+            run([mike, "deploy", "--branch", branch, "--update-aliases", "--alias-type", "redirect",
+                 "--template", str(template),
+                 "--prop-set-string", f"commit={commit}", "--prop-set-string", f"data_version={package_version}",
+                 "--message", f"Release {version} (commit {commit[:12]}, data {package_version})", version, "latest"],
+                env)
+            run([mike, "set-default", "--branch", branch, "--template", str(template), "latest"], env)
         commit_files_to_branch(branch, root_files(branch, version, site_url, [*snapshots, new]),
                                f"Root files for release {version}")
     except BaseException:

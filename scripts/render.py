@@ -401,8 +401,10 @@ def forces_block(tables, stats, links: PageLinks) -> str:
 def referral_datasets_block(tables, stats, links: PageLinks) -> str:
     from scripts.stats import referral_rates
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
-    rates["per_month"] = rates["per_month"].map(lambda v: "not computed" if pd.isna(v) else format_number(v, 1))
-    rates["count"] = rates["count"].map(format_number)
+    # A count the source gives as a minimum keeps its "at least", and so does the rate worked out from it.
+    rates["per_month"] = [("not computed" if pd.isna(v) else f"{bound} {format_number(v, 1)}".strip())
+                          for v, bound in zip(rates["per_month"], rates["bound"])]
+    rates["count"] = [f"{bound} {format_number(v)}".strip() for v, bound in zip(rates["count"], rates["bound"])]
     columns = (("label", "Dataset"), ("count", "Count"), ("counted_as", "What is counted"), ("area", "Area"), ("period", "Period"),
                ("per_month", "Per month"), ("months_counted", "Months divided by"))
     return fragment("table.html", caption="Every published count of referrals, with what it counts and where", headers=[

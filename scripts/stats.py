@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -113,6 +114,15 @@ def rounded(value: float, decimals: int = 0) -> float:
     return float(round_half_up(value, decimals))
 
 
+LOWER_BOUND_WORDS = ("at least", "no less than")
+
+
+def lower_bound(wording) -> str:
+    """The words that make a figure's value a minimum ("at least" in the wording "at least 423"), or ""."""
+    wording = "" if not isinstance(wording, str) else wording
+    return next((words for words in LOWER_BOUND_WORDS if wording.lower().startswith(words + " ")), "")
+
+
 def months_counted(dataset: pd.Series) -> tuple[int | None, str]:
     """The months a dataset's count is divided by, and how they were counted, in words.
 
@@ -149,6 +159,8 @@ def referral_rates(figures: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFram
             "counted_as": row.get("counted_as", row["counts"]),
             "area": row["area"],
             "count": row["value"],
+            "count_is_minimum": bool(lower_bound(row.get("wording", ""))),
+            "bound": lower_bound(row.get("wording", "")),
             "period": period_label(row["period_start"], row["period_end"]),
             "months": months,
             "months_counted": how,
@@ -269,8 +281,30 @@ def _check_named_rows(tables) -> None:
         problems.append(f"data/referral_datasets.csv: the headline dataset '{HEADLINE_DATASET}' is missing; expected that row")
     elif not problems:
         problems += _divisor_problems(tables)
+    problems += _lower_bound_problems(tables)
     if problems:
         raise DataError(problems)
+
+
+def _lower_bound_problems(tables) -> list[str]:
+    """A count the source gives as a minimum ("at least 1,787") must say so wherever it is shown: its
+    wording carries the source's words, which every page, chart and download shows with the number."""
+    problems = []
+    for _, figure in tables["figures"].iterrows():
+        if pd.isna(figure["value"]):
+            continue
+        number = format_number(figure["value"], 0 if float(figure["value"]).is_integer() else 1)
+        numbers = "|".join(re.escape(n) for n in dict.fromkeys((number, number.replace(",", ""))))
+        said = re.search(rf"\b({'|'.join(LOWER_BOUND_WORDS)})\s+({numbers})(?!\d|[,.]\d)", figure["evidence"], re.I)
+        wording = figure["wording"] if isinstance(figure["wording"], str) else ""
+        if said and not lower_bound(wording):
+            problems.append(f"{_where(tables, 'figures', figure['id'], 'wording')}: the evidence of figure {figure['id']} says "
+                            f"'{said.group(0)}', but the wording is '{wording}', so the site would show {number} as an exact "
+                            f"count; expected '{said.group(1).lower()} {number}'")
+        elif lower_bound(wording) and wording[len(lower_bound(wording)):].strip() != number:
+            problems.append(f"{_where(tables, 'figures', figure['id'], 'wording')}: the wording '{wording}' gives a minimum "
+                            f"other than the value {number}; expected '{lower_bound(wording)} {number}'")
+    return problems
 
 
 def _where(tables, table: str, row_id: str, field: str) -> str:
@@ -363,12 +397,13 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
                   (QUOTED_FIGURES["enforcement_actions"], headline)))
 
     for _, rate in rates.iterrows():
+        minimum = f" ({rate['bound']} this many, in the source’s words)" if rate["bound"] else ""
         add(Statistic(f"count_{rate['dataset']}", whole(rate["count"]), format_number(rate["count"]),
-                      f"{rate['label']}: {rate['counted_as']}, {rate['area']}", f"Figure {rate['figure_id']}.",
+                      f"{rate['label']}: {rate['counted_as']}, {rate['area']}{minimum}", f"Figure {rate['figure_id']}.",
                       (rate["figure_id"],)))
         if rate["months"] is not None and not pd.isna(rate["months"]):
             add(Statistic(f"monthly_{rate['dataset']}", rate["per_month"], format_number(rate["per_month"], 1),
-                          f"{rate['label']}: {rate['counted_as']} per month, {rate['area']}",
+                          f"{rate['label']}: {rate['counted_as']} per month, {rate['area']}{minimum}",
                           f"Figure {rate['figure_id']} divided by {rate['months_counted']}; rounded half up to one decimal place.",
                           (rate["figure_id"],)))
     add(Statistic("referral_datasets", len(rates), str(len(rates)), "Published counts of referrals in the evidence base",

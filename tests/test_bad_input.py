@@ -102,6 +102,21 @@ def test_a_headline_period_in_years_only(data):
         for field, year in (("period_start", "2020"), ("period_end", "2023"))]
 
 
+def test_a_minimum_without_its_at_least(data):
+    """The source says "At least 1,787": left out of the wording, the site would show 1,787 as exact."""
+    line = set_cell(data / "figures.csv", "F-026", "wording", "")
+    assert statistics_problem(data) == (
+        f"data/figures.csv, line {line}, field 'wording': the evidence of figure F-026 says 'At least 1,787', but the "
+        "wording is '', so the site would show 1,787 as an exact count; expected 'at least 1,787'")
+
+
+def test_a_minimum_that_is_not_the_value(data):
+    line = set_cell(data / "figures.csv", "F-015", "wording", "at least 432")
+    assert statistics_problem(data) == (
+        f"data/figures.csv, line {line}, field 'wording': the wording 'at least 432' gives a minimum other than the "
+        "value 423; expected 'at least 423'")
+
+
 def test_formatting_refuses_what_is_not_a_finite_number():
     assert format_number(2672) == "2,672"
     for value in (float("inf"), float("-inf"), float("nan")):

@@ -45,6 +45,15 @@ def test_no_token_is_left_unresolved(built_site):
         assert "{{" not in text and "{%" not in text, page
 
 
+def test_no_template_is_published(built_site):
+    """Page-fragment templates live beside the theme overrides; none of them is a file for readers."""
+    site = Path(built_site["dir"])
+    assert not (site / "fragments").exists()
+    for path in site.rglob("*"):
+        if path.suffix in (".svg", ".html", ".css", ".js", ".txt") and path.is_file():
+            assert "{%" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
 def test_every_statistic_link_has_an_entry_on_methods(built_site):
     methods = soup(built_site["dir"] / "methods" / "index.html")
     entries = {row["id"] for row in methods.select("tr[id^=stat-]")}

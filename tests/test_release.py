@@ -183,6 +183,39 @@ def test_root_files(released):
             "reason": REASON}.items() <= next(c for c in changes["changes"] if c["statistic"] == "referrals_total").items()
 
 
+def test_every_page_of_the_deployed_site_has_the_exit_button(released):
+    """Every HTML file a reader can reach: both versions, latest/'s redirect pages, the root index and 404."""
+    from mkdocs.config import load_config
+    exit_url = load_config(str(ROOT / "mkdocs.yml")).extra["exit_url"]
+    out = released["out"]
+    pages = sorted(out.rglob("*.html"))
+    assert {out / "index.html", out / "404.html", out / "latest" / "index.html", out / "latest" / "404.html"} <= set(pages)
+    for page in pages:
+        document = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        exit_link = document.select_one("body > .quick-bar [data-exit-this-page] a")
+        assert exit_link and exit_link["href"] == exit_url, page.relative_to(out)
+
+
+def test_redirect_pages_work_without_javascript_under_their_own_policy(released):
+    from scripts.hosting import script_hashes
+    out = released["out"]
+    stubs = [out / "index.html", *(out / "latest").rglob("*.html")]
+    assert len(stubs) > 10
+    for stub in stubs:
+        text = stub.read_text(encoding="utf-8")
+        document = BeautifulSoup(text, "html.parser")
+        target = document.find("link", rel="canonical")["href"]
+        resolved = posixpath.normpath(posixpath.join(str(stub.parent.relative_to(out)), target))
+        assert (out / resolved).exists() or (out / resolved / "index.html").exists(), (stub, target)
+        refresh = document.select_one("noscript meta[http-equiv=refresh]")["content"]
+        assert refresh == f"0; url={target}" and document.find("a", href=target)
+        policy = document.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert script_hashes(text) and all(h in policy for h in script_hashes(text))
+        for link in (document.find("link", rel="stylesheet")["href"], document.select_one(".quick-help a")["href"]):
+            path = link.removeprefix(urlparse(BASE).path)
+            assert (out / path).is_file() or (out / path / "index.html").is_file(), link
+
+
 def test_canonical_sitemap_and_citation_agree_on_each_versions_own_pages(released):
     for version in ("1.0.0", "1.1.0"):
         version_root = released["out"] / version
@@ -371,6 +404,20 @@ def test_instant_navigation_works_on_a_deployed_version(nginx, deployed_page):
     page.wait_for_url(re.compile(r".*/1\.0\.0/findings/(#.*)?$"))   # navigation.tracking may add a #section
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').textContent.includes('Findings')")
     assert page.evaluate("() => window.stillHere === true"), "the page was reloaded: instant navigation did not run"
+
+
+def test_a_redirect_page_keeps_the_cited_anchor(nginx, deployed_page, browser):
+    page, errors = deployed_page
+    page.goto(nginx + "latest/findings/?from=citation#F-001")
+    page.wait_for_url(nginx + "1.1.0/findings/?from=citation#F-001")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    without_javascript = browser.new_context(java_script_enabled=False)
+    try:
+        plain = without_javascript.new_page()
+        plain.goto(nginx + "latest/findings/")
+        plain.wait_for_url(nginx + "1.1.0/findings/")
+    finally:
+        without_javascript.close()
 
 
 def test_404_offers_the_same_page_in_latest(nginx, deployed_page):
