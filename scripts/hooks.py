@@ -383,14 +383,19 @@ def on_page_markdown(markdown, page, config, files):
             markdown, page.file.src_uri, _known, lambda kind, name: _expand(kind, name, page, config))
     except UnknownNames as error:
         raise PluginError(str(error)) from None
-    except DataError as error:
-        raise PluginError(str(error)) from None
-    except PluginError:
-        raise
-    except Exception as error:   # noqa: BLE001: a plain line naming the page, then the detail
-        from scripts.load import unexpected
-        raise PluginError(unexpected(error, f"docs/{page.file.src_uri} (filling in its numbers and tables from data/)")) from error
+    except Exception as error:   # noqa: BLE001
+        _stop_plainly(error, f"docs/{page.file.src_uri} (filling in its numbers and tables from data/)")
     return markdown
+
+
+def _stop_plainly(error: Exception, where: str):
+    """Stop the build with one plain message for a failure in a page's data-dependent step, never a traceback."""
+    if isinstance(error, PluginError):
+        raise error
+    if isinstance(error, DataError):
+        raise PluginError(str(error)) from None
+    from scripts.load import unexpected
+    raise PluginError(unexpected(error, where)) from error
 
 
 def _strip_notebook(content: str) -> str:
@@ -417,7 +422,11 @@ def on_page_content(content, page, config, files):
     if "jp-Notebook" in content:
         content = _pipeline().get(("notebook", hashlib.sha256(content.encode()).hexdigest()),
                                   lambda: _strip_notebook(content))
-    content = after_title(content, publication_line(page, config, full=page.file.src_uri == "index.md"))
+    try:
+        line = publication_line(page, config, full=page.file.src_uri == "index.md")
+    except Exception as error:   # noqa: BLE001
+        _stop_plainly(error, f"docs/{page.file.src_uri} (its publication line, from data/releases/ and mkdocs.yml)")
+    content = after_title(content, line)
     refs = list(getattr(page, "refs", {}))
     notes = _pipeline().get(("notes", page.url, tuple(refs)), lambda: _page_notes(refs, page)) if refs else ""
     return content + notes + page_citation(page, config)
@@ -464,9 +473,12 @@ def on_page_context(context, page, config, nav):
     # Help and safety pages are for readers in danger, not part of the brief's argument: no scholarly tags.
     context["scholarly"] = page.file.src_uri not in SUPPORT_PAGES
     context["citation_pdf_url"] = pinned_url(config, PDF_PATH)
-    context["json_ld"] = json_ld(item, page.meta.get("description", config.site_description), config.site_name,
-                                 config.extra["base_url"], _state["package"] if is_data_page else None,
-                                 pinned_url(config, "downloads/"), scholarly=context["scholarly"])
+    try:
+        context["json_ld"] = json_ld(item, page.meta.get("description", config.site_description), config.site_name,
+                                     config.extra["base_url"], _state["package"] if is_data_page else None,
+                                     pinned_url(config, "downloads/"), scholarly=context["scholarly"])
+    except Exception as error:   # noqa: BLE001
+        _stop_plainly(error, f"docs/{page.file.src_uri} (its metadata, from data/datapackage.json)")
     context["social_image"] = pinned_url(config, SOCIAL_CARD)
     return context
 
@@ -531,7 +543,10 @@ def on_post_build(config):
     """Write the charts' files (drawn while the pages rendered); stop the build on a broken internal link
     or #anchor, checked in the built pages, so the ids that the hooks and templates add count too; only
     then keep the pipeline's results for the next build."""
-    key, generated = _state.pop("drawn").result()
+    try:
+        key, generated = _state.pop("drawn").result()
+    except Exception as error:   # noqa: BLE001
+        _stop_plainly(error, "the charts' files (drawn from data/ and the pages that show them)")
     _pipeline().get(key, lambda: generated)
     for path, content in generated:
         target = Path(config.site_dir) / path

@@ -475,7 +475,7 @@ def schema_block(tables, stats, links: PageLinks, package: dict | None = None) -
     for resource in package["resources"]:
         schema = resource["schema"]
         fields = pd.DataFrame([{
-            "name": f["name"], "type": f["type"], "title": f.get("title", ""), "description": f.get("description", ""),
+            "name": f["name"], "type": f.get("type", "string"), "title": f.get("title", ""), "description": f.get("description", ""),
             "rules": "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in f.get("constraints", {}).items()),
         } for f in schema["fields"]])
         keys = [f"primary key: {', '.join(schema.get('primaryKey', []))}"] + [

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from scripts.load import DataError
+from scripts.load import DataError, figure_kind
 
 MONTH_NAMES = list(calendar.month_name)
 
@@ -97,7 +97,16 @@ def format_number(value: float, decimals: int = 0) -> str:
     so 'inf' or 'nan' never reaches a page."""
     if not math.isfinite(value):
         raise ValueError(f"refusing to show {value!r}: not a finite number")
-    return f"{round_half_up(value, decimals):,.{decimals}f}"
+    shown = round_half_up(value, decimals)
+    return f"{shown.copy_abs() if shown.is_zero() else shown:,.{decimals}f}"   # never "-0": -0.0 and -0.04 are 0
+
+
+def whole(value: float) -> int:
+    """A count as an int. Counts are validated as whole numbers (scripts/load.py), so this never truncates:
+    a fraction here would show one figure as two numbers, so it stops the build instead."""
+    if not float(value).is_integer():
+        raise ValueError(f"{value!r} is not a whole number, but it is used as a count")
+    return int(value)
 
 
 def rounded(value: float, decimals: int = 0) -> float:
@@ -188,7 +197,7 @@ def vote_margins(votes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
             "vote": vote["id"], "date": vote["date"], "date_certainty": vote["date_certainty"],
             "house": vote["house"], "bill": vote["bill"],
             "question": vote["question"], "result": vote["result"],
-            "votes_for": votes_for, "votes_against": votes_against, "margin": int(margin),
+            "votes_for": votes_for, "votes_against": votes_against, "margin": whole(margin),
             "figure_ids": tuple(f for f in (vote["votes_for_figure_id"], vote["votes_against_figure_id"],
                                             vote["majority_figure_id"]) if f),
         })
@@ -231,7 +240,7 @@ def _figure_stat(name: str, figures: pd.DataFrame, figure_id: str) -> Statistic:
     value = row["value"]
     decimals = 0 if float(value).is_integer() else 1
     display = format_number(value, decimals) + ("%" if is_percentage(row["unit"]) else "")
-    return Statistic(name, int(value) if decimals == 0 else float(value), display,
+    return Statistic(name, whole(value) if decimals == 0 else float(value), display,
                      row["statement"], f"Taken directly from figure {figure_id} ({row['unit']}).", (figure_id,))
 
 
@@ -250,6 +259,12 @@ def _check_named_rows(tables) -> None:
         if vote_id not in set(tables["votes"]["id"]):
             problems.append(f"data/votes.csv: statistic '{name}_margin' reads vote {vote_id}, which is missing; expected that vote")
     for name, figure_id in QUOTED_FIGURES.items():
+        unit = figures.loc[figure_id, "unit"] if figure_id in figures.index else ""
+        if figure_id in figures.index and not name.endswith("_percent") and figure_kind(unit) != "count":
+            problems.append(f"{_where(tables, 'figures', figure_id, 'unit')}: figure {figure_id} has the unit '{unit}', "
+                            f"which makes it a {figure_kind(unit)}, but statistic '{name}' counts with it; expected a "
+                            "count of people, votes or referrals, as a whole number: a unit such as 'referrals'")
+            continue
         if figure_id in figures.index and name.endswith("_percent") != is_percentage(figures.loc[figure_id, "unit"]):
             problems.append(f"data/figures.csv, field 'unit': figure {figure_id} has the unit '{figures.loc[figure_id, 'unit']}', "
                             f"but statistic '{name}' " + ("is named as a percentage" if name.endswith("_percent") else
@@ -383,7 +398,7 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
 
     for _, rate in rates.iterrows():
         minimum = f" ({rate['bound']} this many, in the source’s words)" if rate["bound"] else ""
-        add(Statistic(f"count_{rate['dataset']}", int(rate["count"]), format_number(rate["count"]),
+        add(Statistic(f"count_{rate['dataset']}", whole(rate["count"]), format_number(rate["count"]),
                       f"{rate['label']}: {rate['counted_as']}, {rate['area']}{minimum}", f"Figure {rate['figure_id']}.",
                       (rate["figure_id"],)))
         if rate["months"] is not None and not pd.isna(rate["months"]):
@@ -395,8 +410,8 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
                   "Rows in referral_datasets.csv.", ()))
 
     sbs = [QUOTED_FIGURES[k] for k in ("sbs_accepted", "sbs_partly_accepted", "sbs_not_accepted")]
-    answered = int(figure.loc[sbs, "value"].sum())
-    made = int(figure.loc[QUOTED_FIGURES["sbs_recommendations"], "value"])
+    answered = whole(figure.loc[sbs, "value"].sum())
+    made = whole(figure.loc[QUOTED_FIGURES["sbs_recommendations"], "value"])
     if answered != made:
         raise DataError([f"data/figures.csv: the Safety Before Status outcomes {', '.join(sbs)} add up to {answered}, "
                          f"but {QUOTED_FIGURES['sbs_recommendations']} says {made} recommendations were made; "
@@ -413,7 +428,7 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
 
     margins = vote_margins(tables["votes"], figures).set_index("vote")
     for name, vote_id in NAMED_VOTES.items():
-        margin = int(margins.loc[vote_id, "margin"])
+        margin = whole(margins.loc[vote_id, "margin"])
         add(Statistic(f"{name}_margin", abs(margin), str(abs(margin)),
                       f"Margin of the vote {vote_id} ({'for' if margin > 0 else 'against'} a firewall)",
                       "Votes for minus votes against, or the recorded majority.", margins.loc[vote_id, "figure_ids"]))

@@ -39,3 +39,15 @@ def test_many_windows_are_drawn_as_a_few_and_the_rest_together(tmp_path):
     assert drawn.count("Avon and Somerset Constabulary, 20") < MAX_WINDOWS
     assert chart.drawings["narrow"].height < 2000
     assert "and 1,576 counts of shorter windows" in chart.description
+
+
+def test_every_id_column_is_renumbered_in_each_copy(tmp_path):
+    """copy_of holds a source ID too: in copy 1, S-060 (a copy of S-007) becomes S-1060, a copy of S-1007."""
+    import csv
+
+    project = copy_project(tmp_path / "project")
+    grow(project / "data", 2)
+    with open(project / "data" / "sources.csv", encoding="utf-8", newline="") as file:
+        copies = {row["id"]: row["copy_of"] for row in csv.DictReader(file) if row["copy_of"]}
+    assert copies == {"S-060": "S-007", "S-1060": "S-1007"}
+    load(project / "data")
