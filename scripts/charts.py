@@ -257,7 +257,7 @@ def _counts(tables, stats) -> Chart:
             period = st.period_label(start, end)
         rows.append({
             "dataset": d["label"], "counts": d["counts"], "counted_as": d["counted_as"], "area": d["area"],
-            "count": int(figure["value"]), "count_is_minimum": "yes" if bound else "no",
+            "count": st.whole(figure["value"]), "count_is_minimum": "yes" if bound else "no",
             "count_shown": f"{bound} {st.format_number(figure['value'])}".strip(),
             "period_start": start, "period_end": end, "period": period,
             "drawn_to": (months_after(day(start), own_months) if own_months else day(end, end=True)).isoformat(),
@@ -331,8 +331,8 @@ def _outcomes(tables, stats) -> Chart:
          "measure": "referrals on which enforcement action was taken",
          "document": f"The Domestic Abuse Commissioner’s Home Office data, as reported by {publisher[fig.loc[actions, 'source_id']]}",
          "area": fig.loc[actions, "geography"],
-         "value": int(stats["enforcement_actions"].value), "unit": fig.loc[actions, "unit"],
-         "out_of": int(stats["referrals_total"].value),
+         "value": st.whole(stats["enforcement_actions"].value), "unit": fig.loc[actions, "unit"],
+         "out_of": st.whole(stats["referrals_total"].value),
          "period_start": fig.loc[actions, "period_start"], "period_end": fig.loc[actions, "period_end"],
          "figure_id": f"{actions}; {total}"},
         {"statement": f"{wording[0].upper()}{wording[1:]} of domestic abuse victims referred were served enforcement papers",
@@ -563,10 +563,10 @@ def _responses(tables, stats) -> Chart:
     colours = {"accepted": GREEN, "partly accepted": ORANGE, "not accepted": VERMILLION}
     counts = {"accepted": stats["sbs_accepted"].value, "partly accepted": stats["sbs_partly_accepted"].value,
               "not accepted": stats["sbs_not_accepted"].value}
-    total = sum(int(c) for c in counts.values())
+    total = sum(st.whole(c) for c in counts.values())
     figure_ids = tuple(st.QUOTED_FIGURES[k] for k in ("sbs_accepted", "sbs_partly_accepted", "sbs_not_accepted"))
     heading = f"Safety Before Status: the government’s response to its {total} recommendations"
-    data = pd.DataFrame([{"status": s, "count": int(c), "figure_id": f} for (s, c), f in zip(counts.items(), figure_ids)])
+    data = pd.DataFrame([{"status": s, "count": st.whole(c), "figure_id": f} for (s, c), f in zip(counts.items(), figure_ids)])
     most = int(data["count"].max())
 
     def layout(width: int, wide: bool):
