@@ -221,7 +221,7 @@ def test_a_release_snapshot_of_the_wrong_shape(data):
 
 
 def change_snapshot(data: Path, change) -> None:
-    path = data / "releases" / "1.0.0.json"
+    path = with_snapshot(data)
     content = json.loads(path.read_text(encoding="utf-8"))
     change(content)
     path.write_text(json.dumps(content), encoding="utf-8")
@@ -252,7 +252,7 @@ def test_a_release_snapshot_whose_fields_have_the_wrong_type(data):
 
 def test_a_release_snapshot_saved_with_a_byte_order_mark_reads_as_without(data):
     from scripts.changes import load_snapshots
-    path = data / "releases" / "1.0.0.json"
+    path = with_snapshot(data)
     before = load_snapshots(data / "releases")
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     load(data)
