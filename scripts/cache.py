@@ -1,11 +1,12 @@
 """Caches that cannot lie: every entry is checked against a content hash before it is used.
 
-Three caches make rebuilds fast, all under .cache/:
+Four caches make rebuilds fast, all under .cache/:
 
 - pipeline/<key>.pickle  the pipeline's results for one state of data/, scripts/ and the settings
 - charts/<key>.svg       each chart drawn by vl-convert, keyed on its spec
 - mkdocs-jupyter/<key>/  the executed notebook, written by mkdocs-jupyter itself
-- jinja/<key>            templates compiled by Jinja (the theme's and our fragments), keyed on their source
+- jinja/<environment>/<key>  templates compiled by Jinja, one folder per environment (the theme's and our
+                         fragments', which compile differently) and Jinja version, keyed on each template's source
 
 Our own entries carry their hash in a first line ("sealed"); the notebook's, which mkdocs-jupyter reads
 directly, have it in a file beside them (<entry>.sha256). An entry is written to a temporary file and
@@ -148,8 +149,9 @@ class SealedBytecodeCache(jinja2.BytecodeCache):
     entry against its template's source, the seal checks the entry itself. Compiling Material's
     templates is a large share of an unchanged rebuild."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, environment: str):
+        # Environments compile the same template differently (autoescaping, whitespace): one folder each.
+        self.folder = CACHE_DIR / "jinja" / f"{environment}-jinja{jinja2.__version__}"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         content = read_sealed(self.folder / bucket.key)
@@ -180,7 +182,7 @@ def evict_old_states(keep: int = 3) -> None:
     evict(CACHE_DIR / "charts", "*.svg", keep * 10)   # two drawings of four charts per state
     evict(CACHE_DIR / "charts", "*.png", keep * 5)    # a PNG of each chart per state
     evict(CACHE_DIR / "mkdocs-jupyter", "*", keep)
-    evict(CACHE_DIR / "jinja", "*", 200)               # one per template (about 60) and version of it
+    evict(CACHE_DIR / "jinja", "*/*", 400)             # one per template (about 70) and version of it
 
 
 # ------------------------------------------------------------------ the notebook's cache (mkdocs-jupyter)

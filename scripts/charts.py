@@ -222,20 +222,27 @@ MAX_WINDOWS = 10   # per group: beyond this a chart of windows stops being reada
 
 
 def drawn_and_rest(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The windows drawn one by one (the longest, in date order) and the rest, drawn as one row."""
+    """The windows drawn one by one and the rest, drawn as one row. Drawn are the longest windows, at most
+    MAX_WINDOWS - 1 and each strictly longer than every window in the rest (a tie is never split by row
+    order), in date order."""
     if len(members) <= MAX_WINDOWS:
         return members.sort_values("period_start", kind="stable"), members.iloc[0:0]
-    span = members["period_end"].map(lambda p: day(p, end=True)) - members["period_start"].map(day)
-    longest = span.sort_values(ascending=False, kind="stable").index[:MAX_WINDOWS - 1]
-    return members.loc[longest].sort_values("period_start", kind="stable"), members.drop(index=longest)
+    span = members["drawn_to"].map(date.fromisoformat) - members["period_start"].map(day)
+    longest_of_rest = span.sort_values(ascending=False, kind="stable").iloc[MAX_WINDOWS - 1]
+    drawn = span[span > longest_of_rest].index
+    return members.loc[drawn].sort_values("period_start", kind="stable"), members.drop(index=drawn)
 
 
 def rest_row(rest: pd.DataFrame, colour: str) -> dict:
-    """One row standing for many shorter windows: how many, and the span they cover together."""
-    first, last = min(rest["period_start"], key=day), max(rest["period_end"], key=lambda p: day(p, end=True))
-    period = st.period_label(first, last) if st.has_month_precision(first, last) else f"{first} to {last}"
-    return {"lead": f"{st.format_number(len(rest))} more", "label": "counts of shorter windows, listed in the table",
-            "period": f"together {period}", "start": day(first), "end": day(last, end=True), "pale": True, "color": colour}
+    """One row standing for many shorter windows: how many, and the span they fall within (not a claim
+    that together they cover all of it)."""
+    first, last = min(rest["period_start"], key=day), max(rest["drawn_to"])
+    shown_last = max(rest["period_end"], key=lambda p: day(p, end=True))
+    period = st.period_label(first, shown_last) if st.has_month_precision(first, shown_last) else f"{first} to {shown_last}"
+    return {"lead": f"{st.format_number(len(rest))} other counts",
+            "label": "each of a shorter window than those above, listed in the chart's data",
+            "period": f"all within {period}", "start": day(first), "end": date.fromisoformat(last), "pale": True,
+            "color": colour}
 
 
 def _counts(tables, stats) -> Chart:
@@ -292,14 +299,16 @@ def _counts(tables, stats) -> Chart:
     drawn = pd.concat([drawn_and_rest(group)[0] for _, group in data.groupby(["counts", "area"], sort=False)])
     described = "; ".join(f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples())
     if len(drawn) < len(data):
-        described += f"; and {st.format_number(len(data) - len(drawn))} counts of shorter windows, drawn together and listed in the table"
+        described += (f"; and {st.format_number(len(data) - len(drawn))} other counts, each of a shorter window, drawn "
+                      "together as one pale bar for the span they fall within and listed in the chart's data")
     description = (
-        f"{len(data)} published counts of police referrals to Immigration Enforcement, each drawn as the window of time "
+        f"{len(data)} published counts of police referrals to Immigration Enforcement, "
+        + ("each" if len(drawn) == len(data) else "the longest") + " drawn as the window of time "
         f"it covers on one time axis, grouped by who is counted and where: {described}. The windows overlap but differ, "
         "and so do the definitions and areas, so the counts are not a series and cannot show a trend.")
     bars = len(drawn) + sum(len(drawn_and_rest(group)[1]) > 0 for _, group in data.groupby(["counts", "area"]))
     summary = (f"{bars} time bars from {start.year} to {end.year}, in {len(groups)} groups by who is counted and "
-               "where, each labelled with its count")
+               "where, each labelled with its count" + ("" if len(drawn) == len(data) else " or, for the shorter windows drawn together, how many"))
     return Chart("counts", "Each published count covers a different window, area and definition", description,
                  data.drop(columns=["source_id"]),
                  {"dataset": "Dataset", "counted_as": "What is counted", "area": "Area", "count_shown": "Count",

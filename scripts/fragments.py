@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 import material as material_theme
 
-from scripts.cache import CACHE_DIR, SealedBytecodeCache
+from scripts.cache import SealedBytecodeCache
 
 FRAGMENTS = Path(__file__).resolve().parent.parent / "overrides" / "fragments"
 
@@ -23,7 +23,7 @@ def environment() -> jinja2.Environment:
     material = Path(material_theme.__file__).parent / "templates"
     return jinja2.Environment(loader=jinja2.FileSystemLoader([FRAGMENTS, material]), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              auto_reload=False, bytecode_cache=SealedBytecodeCache(CACHE_DIR / "jinja"))
+                              auto_reload=False, bytecode_cache=SealedBytecodeCache("fragments"))
 
 
 def fragment(template: str, **context) -> str:

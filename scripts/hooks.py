@@ -122,15 +122,16 @@ def on_config(config):
     # Results depend on the data, the code, the pinned library versions and the release settings; the
     # memoised page fragments on their templates too.
     digest = content_digest(DATA_DIR, ROOT / "scripts", ROOT / "requirements.txt")
-    settings = "|".join(str(x) for x in (content_digest(FRAGMENTS), config.site_name, config.extra["site_version"], config.extra["base_url"],
+    settings = "|".join(str(x) for x in (config.site_name, config.extra["site_version"], config.extra["base_url"],
                                           config.extra["published"], config.extra["publisher"], config.extra["contact"]))
-    _state.update(package=package, pipeline=Pipeline(f"{digest}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
+    templates = content_digest(FRAGMENTS)
+    _state.update(package=package, pipeline=Pipeline(f"{digest}-{templates}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
     _key_notebook_cache_on(config, digest)
     return config
 
 
 def on_env(env, config, files):
-    env.bytecode_cache = cache.SealedBytecodeCache(CACHE_DIR / "jinja")
+    env.bytecode_cache = cache.SealedBytecodeCache("theme")
     return env
 
 
@@ -257,7 +258,7 @@ def chart_pages(config) -> dict[str, str]:
 
 
 def on_files(files, config):
-    for template in [f for f in files if f.src_uri.startswith("fragments/")]:
+    for template in [f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(FRAGMENTS)]:
         files.remove(template)   # page-fragment templates (overrides/fragments/), not files for readers
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_PATH, content=Path(os.environ["PDF_FILE"]).read_bytes()))

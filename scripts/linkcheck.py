@@ -35,8 +35,10 @@ class _Page:
 def parse(body: bytes) -> _Page:
     """Read with lxml's HTML parser (libxml2): the pages of a site with thousands of rows run to
     megabytes, and a parser written in Python takes most of a build to read them."""
+    # huge_tree: without it libxml2 silently stops reading past 256 levels of nesting or a 10 MB text node.
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
     try:
-        document = lxml.html.document_fromstring(body.decode("utf-8", errors="replace"))
+        document = lxml.html.document_fromstring(body, parser=parser)
     except lxml.etree.ParserError:   # an empty page
         return _Page([], set())
     ids = set(document.xpath("//@id")) | set(document.xpath("//a/@name"))

@@ -79,13 +79,16 @@ def test_an_edited_value_in_the_pipeline_memo(project):
 
 
 def test_damaged_compiled_templates_are_compiled_again(project):
-    compiled = entries(project, "jinja", "*")
+    compiled = entries(project, "jinja", "*/*")
     for entry in compiled:
         content = bytearray(entry.read_bytes())
         content[-1] ^= 0x01
         entry.write_bytes(bytes(content))
     log = rebuild(project, "damaged-templates")
-    assert log.count("is damaged") >= len(compiled) // 2, log
+    # Every theme template is loaded on every build: each is found damaged and compiled again (and the
+    # site is identical, which rebuild() checks); fragments load only when the memo does not answer.
+    theme = [entry for entry in compiled if entry.parent.name.startswith("theme-")]
+    assert theme and all(f"{entry.name} is damaged" in log for entry in theme), log
 
 
 def test_an_edited_fragment_template_is_not_answered_from_the_memo(project):
