@@ -24,7 +24,7 @@ install: $(STAMP)
 install-dev: $(DEV_STAMP)
 
 serve: install   ## build and serve at http://127.0.0.1:8000, rebuilding when docs/, data/ or scripts/ change
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
+	$(PYTHON) -m scripts.serve --dev-addr 127.0.0.1:$(PORT)
 
 site: install    ## build into site/; on any error the previous site/ is left exactly as it was
 	$(PYTHON) -m scripts.build_site

@@ -50,10 +50,11 @@ pd.DataFrame(
 
 # %%
 rates = referral_rates(tables["figures"], tables["referral_datasets"]).set_index("dataset")
-rates.assign(
-    count=rates["count"].map(format_number),
+rates.assign(  # a count the source gives as a minimum keeps its "at least", and so does its rate
+    count=[f"{bound} {format_number(c)}".strip() for c, bound in zip(rates["count"], rates["bound"])],
     months=rates["months"].map(lambda m: "years only" if pd.isna(m) else f"{m:.0f}"),
-    per_month=rates["per_month"].map(lambda v: "not computed" if pd.isna(v) else format_number(v, 1)),
+    per_month=[("not computed" if pd.isna(v) else f"{bound} {format_number(v, 1)}".strip())
+               for v, bound in zip(rates["per_month"], rates["bound"])],
 )[["counts", "area", "count", "period", "months", "per_month"]].rename_axis(index=None, columns="dataset")
 
 # %%

@@ -28,6 +28,9 @@ from scripts.project import copy_project  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 TARGETS = {"clean build": 4.0, "rebuild, nothing changed": 1.5}
+# Issue 10's promise, as ratios to bare mkdocs: no slower than before the charts got phone drawings and
+# self-describing downloads.
+TARGETS_BARE = {"clean build": 7.0, "rebuild, one figure changed": 6.6, "rebuild, nothing changed": 1.95}
 # The floor for the targets: the same pages and config without our hooks, everything generated,
 # including the notebook (mkdocs-jupyter still has to be imported to show it: about 1 s here).
 FLOOR = "floor: mkdocs + notebook plugin"
@@ -187,22 +190,24 @@ GROWTH = [("today's data", 1, False), ("10x today's rows", 10, False), ("100x to
 GROWTH_TARGETS = {"time": 4.0, "memory_mb": 1024}   # 100x: under 4x today's clean build, under 1 GB
 
 
-def measured_build(project: Path) -> tuple[float, float]:
-    """(seconds, peak resident memory in MB of the largest process) for a clean build of project."""
+def measured_build(project: Path) -> tuple[float, float, float]:
+    """(seconds, peak resident memory in MB of the largest process, CPU seconds of all its processes)
+    for a clean build of project. CPU time is the steadier measure on a busy machine."""
     probe = ("import resource, subprocess, sys, time; start = time.perf_counter(); "
              "build = subprocess.run(sys.argv[1:], capture_output=True); sys.stderr.buffer.write(build.stderr); "
-             "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); "
+             "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+             "print(time.perf_counter() - start, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime); "
              "sys.exit(build.returncode)")
     result = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
                              "-d", "site"], cwd=project, env=ENV, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"growth benchmark: the build of {project.name} failed:\n{result.stderr[-3000:]}")
-    seconds, megabytes = result.stdout.split()
-    return float(seconds), float(megabytes)
+    seconds, megabytes, cpu = result.stdout.split()
+    return float(seconds), float(megabytes), float(cpu)
 
 
-def bench_growth() -> list[tuple[str, int, float, float]]:
-    """Clean builds of synthetic data (scripts/growth.py) in temporary copies: (name, rows, seconds, MB)."""
+def bench_growth() -> list[tuple[str, int, float, float, float]]:
+    """Clean builds of synthetic data (scripts/growth.py) in temporary copies: (name, rows, seconds, MB, CPU s)."""
     from scripts.growth import add_force_months, grow, rows_in
 
     results = []
@@ -212,25 +217,25 @@ def bench_growth() -> list[tuple[str, int, float, float]]:
             grow(project / "data", factor)
             if force_months:
                 add_force_months(project / "data")
-            seconds, megabytes = measured_build(project)
-            results.append((name, rows_in(project / "data"), seconds, megabytes))
+            results.append((name, rows_in(project / "data"), *measured_build(project)))
             shutil.rmtree(project)
     return results
 
 
 def report_growth(results) -> bool:
     """Print the growth table; True if 100x today's rows missed a target."""
-    base_rows, base_seconds = results[0][1], results[0][2]
-    print("\nGrowth: clean builds of synthetic data (time and peak memory of the largest process)")
-    print(f"  {'data':44} {'rows':>7} {'time':>8} {'x today':>8} {'ms/row':>7} {'peak MB':>8} {'KB/row':>7}")
-    for name, rows, seconds, megabytes in results:
-        print(f"  {name:44} {rows:7,} {seconds:7.1f}s {seconds / base_seconds:7.2f}x {1000 * seconds / rows:7.2f} "
-              f"{megabytes:8.0f} {1024 * megabytes / rows:7.1f}")
-    _, rows, seconds, megabytes = next(r for r in results if r[0].startswith("100x"))
+    base_rows, base_seconds, base_cpu = results[0][1], results[0][2], results[0][4]
+    print("\nGrowth: clean builds of synthetic data (time, CPU time of all its processes, peak memory of the largest)")
+    print(f"  {'data':44} {'rows':>7} {'time':>8} {'x today':>8} {'CPU':>7} {'x today':>8} {'ms/row':>7} {'peak MB':>8} {'KB/row':>7}")
+    for name, rows, seconds, megabytes, cpu in results:
+        print(f"  {name:44} {rows:7,} {seconds:7.1f}s {seconds / base_seconds:7.2f}x {cpu:6.1f}s {cpu / base_cpu:7.2f}x "
+              f"{1000 * seconds / rows:7.2f} {megabytes:8.0f} {1024 * megabytes / rows:7.1f}")
+    _, rows, seconds, megabytes, cpu = next(r for r in results if r[0].startswith("100x"))
     missed = [f"time {seconds / base_seconds:.2f}x > {GROWTH_TARGETS['time']}x"] if seconds / base_seconds > GROWTH_TARGETS["time"] else []
     missed += [f"memory {megabytes:.0f} MB > {GROWTH_TARGETS['memory_mb']} MB"] if megabytes > GROWTH_TARGETS["memory_mb"] else []
     print(f"  100x today's rows, targets under {GROWTH_TARGETS['time']}x today's time and "
-          f"{GROWTH_TARGETS['memory_mb']} MB: " + ("MISSED (" + "; ".join(missed) + ")" if missed else "met"))
+          f"{GROWTH_TARGETS['memory_mb']} MB: " + ("MISSED (" + "; ".join(missed) + ")" if missed else "met")
+          + f"; machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return bool(missed)
 
 
@@ -249,14 +254,17 @@ def main() -> int:
     results = bench_builds(arguments.runs)
     floor = statistics.median(results[FLOOR])
     bare = statistics.median(results["floor: bare mkdocs build"])
-    print(f"\nBuild times (medians of {arguments.runs} runs); ratios to the floor ({FLOOR}) and to bare mkdocs")
+    print(f"\nBuild times (medians of {arguments.runs} runs); ratios to the floor ({FLOOR}) and to bare mkdocs; "
+          f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     failed = False
     for name, times in results.items():
-        ratio = statistics.median(times) / floor
-        target = TARGETS.get(name)
-        verdict = "" if target is None else (f"  target <= {target}x: " + ("met" if ratio <= target else "MISSED"))
-        failed |= target is not None and ratio > target
-        print(f"  {name:32} {summary(times)}  = {ratio:.2f}x floor, {statistics.median(times) / bare:.2f}x bare{verdict}")
+        ratio, ratio_bare = statistics.median(times) / floor, statistics.median(times) / bare
+        verdicts = [f"<= {target}x {what}: " + ("met" if ratio <= target else "MISSED")
+                    for what, ratio, target in (("floor", ratio, TARGETS.get(name)), ("bare", ratio_bare, TARGETS_BARE.get(name)))
+                    if target is not None]
+        failed |= any(v.endswith("MISSED") for v in verdicts)
+        print(f"  {name:32} {summary(times)}  = {ratio:.2f}x floor, {ratio_bare:.2f}x bare"
+              + (f"  targets {'; '.join(verdicts)}" if verdicts else ""))
 
     failed |= report_growth(bench_growth())
 

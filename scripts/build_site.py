@@ -52,6 +52,9 @@ def exchange(first: Path, second: Path) -> None:
 def target_of(destination: Path) -> Path:
     """Where the site goes: destination itself, or where the link called destination points."""
     if not destination.is_symlink():
+        if destination.exists() and not destination.is_dir():
+            raise Refused(f"{destination.name} is a file, not a folder; expected {destination.name} to be the site's "
+                          f"folder (move the file away, or remove it: rm {destination.name})")
         return destination
     target = destination.resolve()
     if not target.is_dir():

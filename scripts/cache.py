@@ -1,10 +1,12 @@
 """Caches that cannot lie: every entry is checked against a content hash before it is used.
 
-Three caches make rebuilds fast, all under .cache/:
+Four caches make rebuilds fast, all under .cache/:
 
 - pipeline/<key>.pickle  the pipeline's results for one state of data/, scripts/ and the settings
 - charts/<key>.svg       each chart drawn by vl-convert, keyed on its spec
 - mkdocs-jupyter/<key>/  the executed notebook, written by mkdocs-jupyter itself
+- jinja/<environment>/<key>  templates compiled by Jinja, one folder per environment (the theme's and our
+                         fragments', which compile differently) and Jinja version, keyed on each template's source
 
 Our own entries carry their hash in a first line ("sealed"); the notebook's, which mkdocs-jupyter reads
 directly, have it in a file beside them (<entry>.sha256). An entry is written to a temporary file and
@@ -23,6 +25,9 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+import jinja2
+import jinja2.bccache
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache"
@@ -55,13 +60,13 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def content_digest(*folders: Path) -> str:
+def content_digest(*folders: Path, relative_to: Path = ROOT) -> str:
     """A hash of every file under the folders, or of the files given (names and bytes)."""
     digest = hashlib.sha256()
     for folder in folders:
         paths = [folder] if folder.is_file() else sorted(folder.rglob("*"))
         for path in (p for p in paths if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+            digest.update(str(path.relative_to(relative_to)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -139,6 +144,24 @@ def write_pickle(path: Path, value) -> bool:
     return write_sealed(path, pickle.dumps(value))
 
 
+class SealedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates (the theme's and our fragments), as sealed entries: Jinja checks each
+    entry against its template's source, the seal checks the entry itself. Compiling Material's
+    templates is a large share of an unchanged rebuild."""
+
+    def __init__(self, environment: str):
+        # Environments compile the same template differently (autoescaping, whitespace): one folder each.
+        self.folder = CACHE_DIR / "jinja" / f"{environment}-jinja{jinja2.__version__}"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        content = read_sealed(self.folder / bucket.key)
+        if content is not None:
+            bucket.bytecode_from_string(content)   # a stale entry leaves the bucket empty: compiled again
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        write_sealed(self.folder / bucket.key, bucket.bytecode_to_string())
+
+
 def evict(folder: Path, pattern: str, keep: int) -> None:
     """Remove all but the `keep` most recently used entries (files or folders) matching pattern."""
     try:
@@ -159,6 +182,7 @@ def evict_old_states(keep: int = 3) -> None:
     evict(CACHE_DIR / "charts", "*.svg", keep * 10)   # two drawings of four charts per state
     evict(CACHE_DIR / "charts", "*.png", keep * 5)    # a PNG of each chart per state
     evict(CACHE_DIR / "mkdocs-jupyter", "*", keep)
+    evict(CACHE_DIR / "jinja", "*/*", 400)             # one per template (about 70) and version of it
 
 
 # ------------------------------------------------------------------ the notebook's cache (mkdocs-jupyter)

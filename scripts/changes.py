@@ -15,14 +15,13 @@ import os
 import tempfile
 from pathlib import Path
 
-import yaml
-
+from scripts.descriptor import RELEASE_KINDS, read_notes, read_snapshots
 from scripts.stats import Statistic, source_ids
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 RELEASES_DIR = DATA_DIR / "releases"
 NOTES_FILE = RELEASES_DIR / "notes.yml"
-KINDS = ("revision", "correction")   # revision: newer data; correction: an error in an earlier release
+KINDS = RELEASE_KINDS
 
 
 class ReleaseNotesError(ValueError):
@@ -36,7 +35,7 @@ def version_key(version: str) -> tuple[int, ...]:
 def data_digest(data_dir: Path = DATA_DIR) -> str:
     """A hash of the data itself: every resource of the Data Package, and the package's description of
     them apart from its version number (so a release can tell whether the data changed)."""
-    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    package = json.loads((data_dir / "datapackage.json").read_bytes().decode("utf-8-sig"))
     digest = hashlib.sha256(json.dumps({k: v for k, v in package.items() if k != "version"}, sort_keys=True).encode())
     for resource in sorted(r["path"] for r in package["resources"]):
         digest.update(b"\0" + resource.encode() + b"\0" + (data_dir / resource).read_bytes())
@@ -56,8 +55,8 @@ def snapshot(stats: dict[str, Statistic], figures, version: str, data_version: s
 
 
 def load_snapshots(folder: Path = RELEASES_DIR) -> list[dict]:
-    snapshots = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")]
-    return sorted(snapshots, key=lambda s: version_key(s["version"]))
+    """The release snapshots, checked (scripts/descriptor.py), oldest first; DataError if one is damaged."""
+    return read_snapshots(folder)
 
 
 def write_snapshot(snap: dict, folder: Path = RELEASES_DIR) -> Path:
@@ -74,10 +73,8 @@ def write_snapshot(snap: dict, folder: Path = RELEASES_DIR) -> Path:
 
 
 def load_notes(path: Path = NOTES_FILE) -> dict:
-    if not path.exists():
-        return {}
-    notes = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(version): entry or {} for version, entry in notes.items()}
+    """The release notes by version, checked (scripts/descriptor.py); DataError if they cannot be read."""
+    return read_notes(path)
 
 
 def diff(old: dict, new: dict) -> dict[str, list[dict]]:

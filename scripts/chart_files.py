@@ -15,17 +15,21 @@ import struct
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Callable
 
+import PIL
 import vl_convert
+from PIL import Image
 
 from scripts.cache import CACHE_DIR, read_sealed, write_sealed
 from scripts.charts import FONT, INK, LAYOUTS, MUTED, Chart, wrap
 from scripts.fragments import fragment
 
 CHART_CACHE = CACHE_DIR / "charts"
+DRAWN_BY = f"vl-convert {vl_convert.__version__}; Pillow {PIL.__version__}, 256-colour PNG"   # what draws, and how
+CSV_ENCODING = "utf-8-sig"   # with a byte order mark: Excel otherwise reads ’ as â€™
 PNG_SCALE = 2          # PNG pixels per CSS pixel: sharp on high-density screens and in print
 MARGIN = 20
 
@@ -54,10 +58,10 @@ class Provenance:
 # ------------------------------------------------------------------- drawing, cached
 
 def drawn(kind: str, source: str, draw: Callable[[], bytes]) -> bytes:
-    """A drawing (kind: "svg" or "png") of `source`. A given vl-convert version draws a given source the
-    same way every time, so the drawing is cached under the hash of both, and used only if it matches
-    the hash stored with it (scripts/cache.py)."""
-    key = hashlib.sha256(f"{vl_convert.__version__}\n{kind}\n{source}".encode()).hexdigest()
+    """A drawing (kind: "svg" or "png") of `source`. Given versions of vl-convert and Pillow draw a given
+    source the same way every time, so the drawing is cached under the hash of both, and used only if it
+    matches the hash stored with it (scripts/cache.py)."""
+    key = hashlib.sha256(f"{DRAWN_BY}\n{kind}\n{source}".encode()).hexdigest()
     cached = read_sealed(CHART_CACHE / f"{key}.{kind}")
     if cached is not None:
         return cached
@@ -72,7 +76,17 @@ def svg_of(spec: dict) -> str:
 
 
 def png_of(svg: str) -> bytes:
-    return drawn("png", svg, lambda: vl_convert.svg_to_png(svg, scale=PNG_SCALE))
+    return drawn("png", svg, lambda: palette_png(vl_convert.svg_to_png(svg, scale=PNG_SCALE)))
+
+
+def palette_png(png: bytes) -> bytes:
+    """The PNG with at most 256 colours: a chart has a few flat colours and grey edges of text, so it looks
+    the same at about an eighth of the size of the full-colour one."""
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE,
+                                                                 dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=9)
+    return out.getvalue()
 
 
 # ------------------------------------------------------------------- page drawings
@@ -131,17 +145,21 @@ def png_metadata(chart: Chart, provenance: Provenance) -> dict[str, str]:
 
 
 def readme(chart: Chart, provenance: Provenance, csv_name: str) -> str:
-    columns = "\n".join(f"  {column}: {heading}" for column, heading in chart.columns.items() if column in chart.data)
+    columns = "\n".join(f"  {column}: {about}" for column, about in chart.about_columns.items())
     return (f"{chart.title}\n\n{chart.description}\n\n" + "\n".join(provenance.lines())
-            + f"\n\nFiles\n  {csv_name}: the data the chart plots, one row per mark or window.\n"
-            f"  metadata.json: the same provenance, for programs.\n\nColumns of {csv_name}\n{columns}\n")
+            + f"\n\nFiles\n  {csv_name}: the data the chart plots, one row per mark or window; UTF-8 text (with a\n"
+            "    byte order mark, so that spreadsheets read its quotation marks and dashes correctly).\n"
+            f"  metadata.json: the same provenance, for programs.\n\nColumns of {csv_name}, in order\n{columns}\n\n"
+            "Dates are given only as precisely as the source gives them: YYYY-MM is a month and YYYY a whole year,\n"
+            "not the first day of either. Where a column says so, the text is the one to read.\n")
 
 
 def bundle(chart: Chart, provenance: Provenance, csv: str) -> bytes:
     """A ZIP of the chart's data with its provenance, dated by the release so that builds are identical."""
     when = tuple(int(part) for part in provenance.published.split("-")) + (0, 0, 0)
     csv_name = f"{chart.name}.csv"
-    metadata = {**asdict(provenance), "description": chart.description, "columns": chart.columns, "data": csv_name}
+    metadata = {**asdict(provenance), "description": chart.description, "columns": chart.about_columns,
+                "data": csv_name, "encoding": "utf-8-sig"}
     files = {csv_name: csv, "README.txt": readme(chart, provenance, csv_name),
              "metadata.json": json.dumps(metadata, indent=2, ensure_ascii=False) + "\n"}
     buffer = io.BytesIO()
@@ -150,17 +168,19 @@ def bundle(chart: Chart, provenance: Provenance, csv: str) -> bytes:
             info = zipfile.ZipInfo(f"{chart.name}/{name}", date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"))
+            archive.writestr(info, text.encode(CSV_ENCODING if name == csv_name else "utf-8"))
     return buffer.getvalue()
 
 
 def chart_files(chart: Chart, provenance: Provenance, csv: str) -> list[tuple[str, bytes]]:
     """Every file of one chart, by its path in the site."""
+    if chart.more_sources:
+        provenance = replace(provenance, sources=f"{provenance.sources}; {chart.more_sources}")
     exported = export_svg(chart, provenance)
     return ([(f"charts/{chart.name}-{layout}.svg", page_svg(chart, layout).encode()) for layout in LAYOUTS]
             + [(f"charts/{chart.name}.svg", exported.encode()),
                (f"charts/{chart.name}.png", png_text_chunks(png_of(exported), png_metadata(chart, provenance))),
-               (f"charts/{chart.name}.csv", csv.encode()),
+               (f"charts/{chart.name}.csv", csv.encode(CSV_ENCODING)),
                (f"charts/{chart.name}.zip", bundle(chart, provenance, csv))])
 
 

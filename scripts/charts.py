@@ -85,25 +85,27 @@ def draw(canvas: Canvas, height: float) -> Drawing:
         return marks[marks["kind"] == kind].dropna(axis="columns", how="all")
     rules = of("rule")
     for stroke, group in (rules.groupby("stroke", sort=True) if len(rules) else ()):
-        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rule(strokeWidth=float(stroke)).encode(
+        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rule(strokeWidth=float(stroke), aria=False).encode(
             alt.X("x:Q", **x), alt.X2("x2:Q"), alt.Y("y:Q", **y), alt.Y2("y2:Q"), alt.Color("color:N", scale=None)))
     rects = of("rect")
     for (dashed, opacity), group in (rects.groupby(["dashed", "opacity"], sort=True) if len(rects) else ()):
         style = dict(stroke=GREY, strokeDash=[4, 3], strokeWidth=1.5) if dashed else {}
-        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rect(opacity=float(opacity), **style).encode(
+        layers.append(alt.Chart(group[["x", "y", "x2", "y2", "color"]]).mark_rect(opacity=float(opacity), aria=False, **style).encode(
             alt.X("x:Q", **x), alt.X2("x2:Q"), alt.Y("y:Q", **y), alt.Y2("y2:Q"), alt.Color("color:N", scale=None)))
     points = of("point")
     if len(points):
-        layers.append(alt.Chart(points[["x", "y", "size", "color"]]).mark_circle(opacity=1).encode(
+        layers.append(alt.Chart(points[["x", "y", "size", "color"]]).mark_circle(opacity=1, aria=False).encode(
             alt.X("x:Q", **x), alt.Y("y:Q", **y), alt.Size("size:Q", scale=None), alt.Color("color:N", scale=None)))
     texts = of("text")
     for (align, baseline, weight), group in texts.groupby(["align", "baseline", "weight"], sort=True):
         layers.append(alt.Chart(group[["x", "y", "text", "size", "color"]]).mark_text(
-            align=align, baseline=baseline, fontWeight=weight, font="sans-serif").encode(
+            align=align, baseline=baseline, fontWeight=weight, font="sans-serif", aria=False).encode(
             alt.X("x:Q", **x), alt.Y("y:Q", **y), alt.Text("text:N"), alt.Size("size:Q", scale=None),
             alt.Color("color:N", scale=None)))
+    # aria=False (on the marks and in the config): the drawing has its own title and description; without it
+    # every mark would carry "x: 50.12; y: 246; ..." for screen readers.
     spec = (alt.layer(*layers).properties(width=canvas.width, height=height, autosize="none", padding=0)
-            .configure(background="white").configure_view(stroke=None))
+            .configure(background="white", aria=False).configure_view(stroke=None))
     return Drawing(spec, canvas.width, height)
 
 
@@ -168,13 +170,14 @@ def window_rows(canvas: Canvas, scale: TimeScale, y: float, rows: list[dict], wi
             canvas.lines(0, after, lines)
             last, end = after + (len(lines) - 1) * LINE, text_width(lines[-1]) + 10
         if wide and end + text_width(row["period"]) <= canvas.width:
-            canvas.text(end, last, row["period"], color=MUTED)
+            canvas.text(canvas.width, last, row["period"], color=MUTED, align="right")   # a column of its own
         else:
-            last += LINE
-            canvas.text(0, last, row["period"], color=MUTED)
+            lines = wrap(row["period"], canvas.width)
+            canvas.lines(0, last + LINE, lines, color=MUTED)
+            last += LINE * len(lines)
         top = last + 8
         canvas.rect(scale(row["start"]), top, scale(row["end"]), top + 12, row["color"],
-                    dashed=bool(row.get("years_only")), opacity=0.35 if row.get("years_only") else 1.0)
+                    dashed=bool(row.get("years_only")), opacity=0.35 if row.get("years_only") or row.get("pale") else 1.0)
         y = top + 12 + 14 + FONT
     return y
 
@@ -187,11 +190,14 @@ class Chart:
     title: str                  # headline: the chart's point, in words
     description: str
     data: pd.DataFrame          # exactly what is plotted; also the table and the CSV
-    columns: dict[str, str]     # data column -> table heading
+    columns: dict[str, str]     # data column -> table heading (the columns the page's table shows)
+    about_columns: dict[str, str]   # every data column, in order -> what it holds (the CSV's README)
     figure_ids: tuple[str, ...]
     drawings: dict[str, Drawing]   # layout ("narrow", "wide") -> drawing
+    summary: str                # one line saying what is drawn (the image's alt text; the title is its caption)
     note: str = ""
     source_ids: tuple[str, ...] = ()   # sources named directly (when the chart rests on rows, not figures)
+    more_sources: str = ""      # where the sources of what the source line does not name are listed
 
 
 def both_layouts(layout: Callable[[int, bool], tuple[Canvas, float]]) -> dict[str, Drawing]:
@@ -204,6 +210,39 @@ def both_layouts(layout: Callable[[int, bool], tuple[Canvas, float]]) -> dict[st
 
 COUNT_ORDER = [("domestic abuse victims", "England and Wales"), ("domestic abuse victims", "UK"),
                ("victims of all crimes", "UK")]
+# How the group headings say what is counted: the sources say "victims of crime", not "all crimes".
+COUNTED = {"victims of all crimes": "victims of crime (not only domestic abuse)"}
+
+
+def months_after(start: date, months: int) -> date:
+    return date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, start.day)
+
+
+MAX_WINDOWS = 10   # per group: beyond this a chart of windows stops being readable (e.g. one per force per month)
+
+
+def drawn_and_rest(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The windows drawn one by one and the rest, drawn as one row. Drawn are the longest windows, at most
+    MAX_WINDOWS - 1 and each strictly longer than every window in the rest (a tie is never split by row
+    order), in date order."""
+    if len(members) <= MAX_WINDOWS:
+        return members.sort_values("period_start", kind="stable"), members.iloc[0:0]
+    span = members["drawn_to"].map(date.fromisoformat) - members["period_start"].map(day)
+    longest_of_rest = span.sort_values(ascending=False, kind="stable").iloc[MAX_WINDOWS - 1]
+    drawn = span[span > longest_of_rest].index
+    return members.loc[drawn].sort_values("period_start", kind="stable"), members.drop(index=drawn)
+
+
+def rest_row(rest: pd.DataFrame, colour: str) -> dict:
+    """One row standing for many shorter windows: how many, and the span they fall within (not a claim
+    that together they cover all of it)."""
+    first, last = min(rest["period_start"], key=day), max(rest["drawn_to"])
+    shown_last = max(rest["period_end"], key=lambda p: day(p, end=True))
+    period = st.period_label(first, shown_last) if st.has_month_precision(first, shown_last) else f"{first} to {shown_last}"
+    return {"lead": f"{st.format_number(len(rest))} other counts",
+            "label": "each of a shorter window than those above, listed in the chart's data",
+            "period": f"all within {period}", "start": day(first), "end": date.fromisoformat(last), "pale": True,
+            "color": colour}
 
 
 def _counts(tables, stats) -> Chart:
@@ -212,13 +251,23 @@ def _counts(tables, stats) -> Chart:
     rows = []
     for _, d in datasets.iterrows():
         figure = figures.loc[d["figure_id"]]
-        years_only = not st.has_month_precision(figure["period_start"], figure["period_end"])
+        start, end = figure["period_start"], figure["period_end"]
+        years_only = not st.has_month_precision(start, end)
+        bound = st.lower_bound(figure["wording"])
+        # A source's own length of period (JCWI: "in the two years since May 2020") is drawn as that length.
+        own_months = int(d["months"]) if not pd.isna(d.get("months")) and d.get("months") else None
+        if years_only:
+            period = f"{start} to {end} (whole years only)"
+        elif own_months and own_months != st.months_in_period(start, end):
+            period = f"“{d['months_words'][0].upper()}{d['months_words'][1:]}”, in the source’s words"
+        else:
+            period = st.period_label(start, end)
         rows.append({
             "dataset": d["label"], "counts": d["counts"], "counted_as": d["counted_as"], "area": d["area"],
-            "count": int(figure["value"]),
-            "period_start": figure["period_start"], "period_end": figure["period_end"],
-            "period": (f"{figure['period_start']} to {figure['period_end']} (whole years only)" if years_only
-                       else st.period_label(figure["period_start"], figure["period_end"])),
+            "count": st.whole(figure["value"]), "count_is_minimum": "yes" if bound else "no",
+            "count_shown": f"{bound} {st.format_number(figure['value'])}".strip(),
+            "period_start": start, "period_end": end, "period": period,
+            "drawn_to": (months_after(day(start), own_months) if own_months else day(end, end=True)).isoformat(),
             "figure_id": d["figure_id"], "source_id": figure["source_id"],
         })
     data = pd.DataFrame(rows)
@@ -235,52 +284,79 @@ def _counts(tables, stats) -> Chart:
         y = FONT + 20
         for counts, area in groups:
             y += 4
-            y = canvas.lines(0, y, wrap(f"Concerning {counts}, {area}", width, 14, bold=True), size=14,
+            y = canvas.lines(0, y, wrap(f"Concerning {COUNTED.get(counts, counts)}, {area}", width, 14, bold=True), size=14,
                              bold=True, color=colours.get(counts, INK)) + 2
-            members = data[(data["counts"] == counts) & (data["area"] == area)].sort_values("period_start")
+            shown, rest = drawn_and_rest(data[(data["counts"] == counts) & (data["area"] == area)])
             y = window_rows(canvas, scale, y, [{
-                "lead": f"{st.format_number(r['count'])}", "label": r["dataset"], "period": r["period"],
-                "start": day(r["period_start"]), "end": day(r["period_end"], end=True),
+                "lead": r["count_shown"], "label": r["dataset"], "period": r["period"],
+                "start": day(r["period_start"]), "end": date.fromisoformat(r["drawn_to"]),
                 "years_only": "whole years" in r["period"], "color": colours.get(counts, GREY)}
-                for _, r in members.iterrows()], wide)
+                for _, r in shown.iterrows()] + ([rest_row(rest, colours.get(counts, GREY))] if len(rest) else []), wide)
         bottom = y - FONT - 4
         year_axis(canvas, scale, 4, bottom, [FONT, bottom + FONT + 4])
         return canvas, bottom + FONT + 8
 
-    described = "; ".join(f"{r.dataset}: {st.format_number(r.count)} {r.counted_as}, {r.area}, {r.period}" for r in data.itertuples())
+    drawn = pd.concat([drawn_and_rest(group)[0] for _, group in data.groupby(["counts", "area"], sort=False)])
+    described = "; ".join(f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples())
+    if len(drawn) < len(data):
+        described += (f"; and {st.format_number(len(data) - len(drawn))} other counts, each of a shorter window, drawn "
+                      "together as one pale bar for the span they fall within and listed in the chart's data")
     description = (
-        f"{len(data)} published counts of police referrals to Immigration Enforcement, each drawn as the window of time "
+        f"{len(data)} published counts of police referrals to Immigration Enforcement, "
+        + ("each" if len(drawn) == len(data) else "the longest") + " drawn as the window of time "
         f"it covers on one time axis, grouped by who is counted and where: {described}. The windows overlap but differ, "
         "and so do the definitions and areas, so the counts are not a series and cannot show a trend.")
+    bars = len(drawn) + sum(len(drawn_and_rest(group)[1]) > 0 for _, group in data.groupby(["counts", "area"]))
+    summary = (f"{bars} time bars from {start.year} to {end.year}, in {len(groups)} groups by who is counted and "
+               "where, each labelled with its count" + ("" if len(drawn) == len(data) else " or, for the shorter windows drawn together, how many"))
     return Chart("counts", "Each published count covers a different window, area and definition", description,
                  data.drop(columns=["source_id"]),
-                 {"dataset": "Dataset", "counted_as": "What is counted", "area": "Area", "count": "Count",
+                 {"dataset": "Dataset", "counted_as": "What is counted", "area": "Area", "count_shown": "Count",
                   "period_start": "From", "period_end": "To", "period": "Period", "figure_id": "Figure"},
-                 tuple(data["figure_id"]), both_layouts(layout))
+                 {"dataset": "who published the count",
+                  "counts": "who is counted: domestic abuse victims, or victims of crime of any kind",
+                  "counted_as": "what the count is of, as its source describes it",
+                  "area": "where the count covers",
+                  "count": "the number published (a whole number)",
+                  "count_is_minimum": "yes if the source gives the count as a minimum (“at least …”), no if not",
+                  "count_shown": "the count as the chart shows it, with “at least” where it is a minimum",
+                  "period_start": "start of the period counted: YYYY-MM is a month, YYYY a whole year",
+                  "period_end": "end of the period counted, included: YYYY-MM is a month, YYYY a whole year",
+                  "period": "the period in words: the text to read",
+                  "drawn_to": "the day the chart's bar ends (exclusive), YYYY-MM-DD",
+                  "figure_id": "the figure in the evidence base (figures.csv on the site)"},
+                 tuple(data["figure_id"]), both_layouts(layout), summary)
 
 
 def _outcomes(tables, stats) -> Chart:
     fig = tables["figures"].set_index("id")
+    publisher = tables["sources"].set_index("id")["publisher"]
     total, actions = st.QUOTED_FIGURES["referrals_total"], st.QUOTED_FIGURES["enforcement_actions"]
     papers = st.QUOTED_FIGURES["enforcement_papers_2020_percent"]
     wording = (fig.loc[papers, "wording"] or f"{fig.loc[papers, 'value']:.0f}%").split(" (")[0]
     rows = [
         {"statement": f"{stats['enforcement_actions'].display} of {stats['referrals_total'].display} referrals "
                       "led to enforcement action",
-         "measure": "referrals that led to enforcement action, such as detention or removal",
-         "document": "The Domestic Abuse Commissioner’s Home Office data", "value": stats["enforcement_actions"].value,
-         "out_of": stats["referrals_total"].value,
+         "measure": "referrals on which enforcement action was taken",
+         "document": f"The Domestic Abuse Commissioner’s Home Office data, as reported by {publisher[fig.loc[actions, 'source_id']]}",
+         "area": fig.loc[actions, "geography"],
+         "value": st.whole(stats["enforcement_actions"].value), "unit": fig.loc[actions, "unit"],
+         "out_of": st.whole(stats["referrals_total"].value),
          "period_start": fig.loc[actions, "period_start"], "period_end": fig.loc[actions, "period_end"],
          "figure_id": f"{actions}; {total}"},
         {"statement": f"{wording[0].upper()}{wording[1:]} of domestic abuse victims referred were served enforcement papers",
          "measure": "domestic abuse victims referred who were served enforcement papers (the source’s wording)",
          "document": "A Home Office document, reported by The Detail and the Guardian",
-         "value": float(fig.loc[papers, "value"]), "out_of": None,
+         "area": fig.loc[papers, "geography"],
+         "value": st.rounded(fig.loc[papers, "value"]), "unit": fig.loc[papers, "unit"], "out_of": None,
          "period_start": fig.loc[papers, "period_start"], "period_end": fig.loc[papers, "period_end"],
          "figure_id": papers},
     ]
     data = pd.DataFrame(rows)
-    data["period"] = [st.period_label(r.period_start, r.period_end) for r in data.itertuples()]
+    data["value"] = data["value"].astype("Int64") if all(float(v).is_integer() for v in data["value"]) else data["value"]
+    data["out_of"] = data["out_of"].astype("Int64")
+    data.insert(data.columns.get_loc("period_end") + 1, "period",
+                [st.period_label(r.period_start, r.period_end) for r in data.itertuples()])
     start = date(day(data["period_start"].min()).year, 1, 1)
     end_day = max(day(p, end=True) for p in data["period_end"])
     end = date(end_day.year, 7 if end_day.month <= 7 else 12, 1)
@@ -289,25 +365,37 @@ def _outcomes(tables, stats) -> Chart:
         canvas = Canvas(width)
         scale = TimeScale(start, end, 1, width - 1)
         y = window_rows(canvas, scale, FONT + 24, [{
-            "lead": r.statement, "lead_size": 15, "label": r.document, "period": r.period,
+            "lead": r.statement, "lead_size": 15, "label": f"{r.document}; covers {r.area}", "period": r.period,
             "start": day(r.period_start), "end": day(r.period_end, end=True), "color": PURPLE}
             for r in data.itertuples()], wide)
         bottom = y - FONT - 4
         year_axis(canvas, scale, 4, bottom, [FONT, bottom + FONT + 4])
         y = canvas.lines(0, bottom + FONT + 4 + LINE + 6,
-                         wrap("Different documents, periods and measures: the two cannot be set side by side.", width),
+                         wrap("Different documents, areas, periods and measures: the two cannot be set side by side.", width),
                          color=MUTED)
         return canvas, y
 
     description = (
         "Two separate statements, each drawn with the period it covers on a time axis. "
-        f"The Domestic Abuse Commissioner's Home Office data: {rows[0]['statement']} ({data['period'][0]}). "
-        f"A separate Home Office document: {rows[1]['statement'].lower()} ({data['period'][1]}). "
-        "Being served papers is not the same as detention or removal, and the periods differ; the sources do not reconcile the two.")
+        f"{rows[0]['document']} ({rows[0]['area']}): {rows[0]['statement']} ({data['period'][0]}). "
+        f"{rows[1]['document']} ({rows[1]['area']}): {rows[1]['statement'].lower()} ({data['period'][1]}). "
+        "The documents, areas, periods and measures differ, and the sources do not reconcile the two.")
     return Chart("outcomes", "What followed a referral: two documents, two measures, two periods", description, data,
-                 {"statement": "Statement", "measure": "What it measures", "document": "Document",
+                 {"statement": "Statement", "measure": "What it measures", "document": "Document", "area": "Area",
                   "period": "Period", "figure_id": "Figures"},
-                 (actions, total, papers), both_layouts(layout))
+                 {"statement": "the statement, as the chart shows it",
+                  "measure": "what the statement measures",
+                  "document": "the document it comes from, and who reported it",
+                  "area": "where the document covers",
+                  "value": "the number in the statement, in the row's unit (a whole number)",
+                  "unit": "what value counts: the two rows are different measures and cannot be compared",
+                  "out_of": "the number value is out of, where the statement gives one",
+                  "period_start": "start of the period covered: YYYY-MM is a month",
+                  "period_end": "end of the period covered, included: YYYY-MM is a month",
+                  "period": "the period in words: the text to read",
+                  "figure_id": "the figures in the evidence base (figures.csv on the site)"},
+                 (actions, total, papers), both_layouts(layout),
+                 f"Two statements, each with a bar for the period it covers, {start.year} to {end.year}")
 
 
 # The events the timeline names in its drawing: event ID -> short label (the date comes from the data).
@@ -384,7 +472,7 @@ def _timeline(tables, stats) -> Chart:
     data = pd.DataFrame({
         "event_id": timeline["id"], "date": timeline["date"], "date_certainty": timeline["date_certainty"],
         "when": timeline["date"].map(plot_date), "date_precision": precision,
-        "kind": timeline["kind"], "event": timeline["event"],
+        "kind": timeline["kind"], "event": timeline["event"], "source_id": timeline["source_id"],
     })
     key = _timeline_labels(data)
     data["labelled_as"] = data["event_id"].map(dict(zip(key["event_id"], key["label"]))).fillna("")
@@ -456,53 +544,64 @@ def _timeline(tables, stats) -> Chart:
         f"Timeline of the {len(data)} events in the evidence base from {stats['timeline_first_year'].display} to "
         f"{stats['timeline_last_year'].display}, one mark each; {len(key)} key events are named: "
         + "; ".join(key["label"]) + ". Events known only to the month or year are drawn mid-month or mid-year.")
-    return Chart("timeline", "From the first campaign to a consent rule: the key moments", description, data,
+    # The point, in the words of the events the drawing names (KEY_EVENTS): two Lords votes for a firewall,
+    # the Home Office's rejection and an Act without one, then the strategy's consent requirement.
+    title = (f"The Lords twice backed a firewall and the government refused it; in {when['T-039'].year} "
+             "its strategy set a requirement to seek victims’ consent before sharing")
+    return Chart("timeline", title, description, data,
                  {"event_id": "Event", "date": "Date", "date_certainty": "Date certainty", "kind": "Kind",
                   "event": "What happened", "labelled_as": "Named in the chart as"},
-                 (), both_layouts(layout), source_ids=tuple(dict.fromkeys(timeline.set_index("id").loc[key["event_id"], "source_id"])))
+                 {"event_id": "the event in the evidence base (the Timeline page)",
+                  "date": "when it happened, as precisely as known: YYYY is a year, YYYY-MM a month, YYYY-MM-DD a day",
+                  "date_certainty": "exact, or how the date was worked out",
+                  "when": "the day the chart draws it on, YYYY-MM-DD: mid-month or mid-year when only the month or year is known",
+                  "date_precision": "year, month or day: how precisely date is known",
+                  "kind": "who acted: campaign, research, oversight, policing, government or parliament",
+                  "event": "what happened",
+                  "source_id": "the source it rests on (the Sources page)",
+                  "labelled_as": "the label the chart gives it, if it is one of the events named in the drawing"},
+                 (), both_layouts(layout),
+                 f"A time line from {start.year} to {end.year - 1} with {len(data)} events marked, {len(key)} of them named",
+                 source_ids=tuple(dict.fromkeys(timeline.set_index("id").loc[key["event_id"], "source_id"])),
+                 more_sources="for the other events marked, the sources named in the chart’s data and on the Timeline page")
 
 
 def _responses(tables, stats) -> Chart:
-    order = st.STATUS_ORDER
-    colours = dict(zip(order, [GREEN, ORANGE, VERMILLION, GREY]))
-    sbs = {"accepted": stats["sbs_accepted"].value, "partly accepted": stats["sbs_partly_accepted"].value,
-           "not accepted": stats["sbs_not_accepted"].value}
-    tracked = st.status_counts(tables["recommendations"])
-    groups = {f"Safety Before Status: the government’s response to its {sum(int(c) for c in sbs.values())} recommendations": sbs,
-              f"The {stats['recommendations_tracked'].display} recommendations tracked on this site": tracked}
-    data = pd.DataFrame([{"group": g, "status": s, "count": int(c)} for g, counts in groups.items() for s, c in counts.items()])
+    """The government's response to Safety Before Status, from the figures that count it (F-049-A/B/C).
+    This site's own statuses of the recommendations it tracks are not drawn: they are a summary, not a source."""
+    colours = {"accepted": GREEN, "partly accepted": ORANGE, "not accepted": VERMILLION}
+    counts = {"accepted": stats["sbs_accepted"].value, "partly accepted": stats["sbs_partly_accepted"].value,
+              "not accepted": stats["sbs_not_accepted"].value}
+    total = sum(st.whole(c) for c in counts.values())
+    figure_ids = tuple(st.QUOTED_FIGURES[k] for k in ("sbs_accepted", "sbs_partly_accepted", "sbs_not_accepted"))
+    heading = f"Safety Before Status: the government’s response to its {total} recommendations"
+    data = pd.DataFrame([{"status": s, "count": st.whole(c), "figure_id": f} for (s, c), f in zip(counts.items(), figure_ids)])
     most = int(data["count"].max())
 
     def layout(width: int, wide: bool):
         canvas = Canvas(width)
         label_w = text_width("partly accepted") + 10
         unit = (width - label_w - 30) / most
-        y = FONT + 2
-        for group, counts in groups.items():
-            y = canvas.lines(0, y, wrap(group, width, 14, bold=True), size=14, bold=True) + 6
-            for status in order:
-                if status not in counts:
-                    continue
-                count = int(counts[status])
-                canvas.text(label_w - 8, y, status, align="right", baseline="middle")
-                if count:
-                    canvas.rect(label_w, y - 9, label_w + count * unit, y + 9, colours[status])
-                canvas.text(label_w + count * unit + 5, y, str(count), bold=True, baseline="middle")
-                y += 26
-            y += 14
-        return canvas, y - 20
+        y = canvas.lines(0, FONT + 2, wrap(heading, width, 14, bold=True), size=14, bold=True) + 6
+        for status, count in zip(data["status"], data["count"]):
+            canvas.text(label_w - 8, y, status, align="right", baseline="middle")
+            if count:
+                canvas.rect(label_w, y - 9, label_w + count * unit, y + 9, colours[status])
+            canvas.text(label_w + count * unit + 5, y, str(count), bold=True, baseline="middle")
+            y += 26
+        return canvas, y - 6
 
     description = (
         f"Bars of recommendations by outcome. The government's response to the Commissioner's Safety Before Status report: "
-        f"{sbs['accepted']} recommendations accepted, {sbs['partly accepted']} partly accepted and {sbs['not accepted']} not "
-        f"accepted, the firewall among them. The {stats['recommendations_tracked'].display} recommendations tracked on this "
-        "site: " + ", ".join(f"{c} {s}" for s, c in tracked.items()) + ".")
-    title = (f"The government accepted {sbs['accepted']} of the Commissioner’s {sum(int(c) for c in sbs.values())} "
-             "Safety Before Status recommendations in full")
+        f"{counts['accepted']} recommendations accepted, {counts['partly accepted']} partly accepted and "
+        f"{counts['not accepted']} not accepted, the firewall among them.")
+    title = f"The government accepted {counts['accepted']} of the Commissioner’s {total} Safety Before Status recommendations in full"
     return Chart("responses", title, description, data,
-                 {"group": "Recommendations", "status": "Outcome", "count": "Number"},
-                 tuple(st.QUOTED_FIGURES[k] for k in ("sbs_accepted", "sbs_partly_accepted", "sbs_not_accepted")),
-                 both_layouts(layout))
+                 {"status": "Outcome", "count": "Recommendations", "figure_id": "Figure"},
+                 {"status": "the government's response: accepted (in full), partly accepted or not accepted",
+                  "count": "how many of the report's recommendations had that response (a whole number)",
+                  "figure_id": "the figure in the evidence base (figures.csv on the site)"},
+                 figure_ids, both_layouts(layout), f"Three bars: {', '.join(f'{c} {s}' for s, c in counts.items())}")
 
 
 CHART_BUILDERS: dict[str, Callable] = {

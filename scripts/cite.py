@@ -1,5 +1,5 @@
-"""Citations: a Harvard reference, BibTeX and RIS for a page or a single claim, pointing at the
-version-pinned address. Pure functions of the page's details; the hook supplies those.
+"""Citations: a Harvard reference for a page or a single claim, and BibTeX, RIS and CSL-JSON files for a
+page, pointing at the version-pinned address. Pure functions of the page's details; the hook supplies those.
 """
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from dataclasses import dataclass
 
 AUTHOR = "Safe to Report"
 TITLE = "Safe to Report: police referrals of domestic abuse victims to Immigration Enforcement"
+
+
+def short_title(title: str) -> str:
+    """The page's own title, without the brief's: "Findings" (the brief itself keeps its title)."""
+    return title.removesuffix(" — " + TITLE)
 
 
 def full_title(name: str) -> str:
@@ -41,10 +46,19 @@ def _bibtex_escape(text: str) -> str:
     return re.sub(r"([&%$#_{}])", r"\\\1", text)
 
 
+# Characters that break a \url inside an ordinary field (biblatex stores the field in a macro: a # is a
+# parameter there, a % a comment), or that \url cannot take inside another command's argument.
+NOT_IN_A_BIBTEX_URL = re.compile(r"[#%\\{}^\s]")
+
+
 def bibtex(item: Citable) -> str:
-    """A @misc entry that every common tool renders the same way: BibTeX's plain and plainnat styles,
-    biblatex and citeproc. The title names the brief (there is no container field all of them print),
-    and the address is given once, in howpublished: plain ignores `url`, and plainnat would print both."""
+    """A @misc entry that BibTeX's plain and plainnat styles and biblatex (with biber) render the same
+    way. The title names the brief (there is no container field all of them print), and the address is
+    given once, in howpublished: plain ignores `url`, and plainnat would print both. A page's address
+    only: an #anchor cannot go in howpublished (see NOT_IN_A_BIBTEX_URL)."""
+    if NOT_IN_A_BIBTEX_URL.search(item.url):
+        raise ValueError(f"{item.url}: BibTeX gives the address in howpublished, where biblatex fails on "
+                         "#, %, \\, braces, ^ and spaces; cite the page's address")
     fields = {
         "author": "{" + AUTHOR + "}",   # a corporate author, kept as one name
         "title": "{" + _bibtex_escape(item.title) + "}",
@@ -63,6 +77,26 @@ def ris(item: Citable) -> str:
         ("N1", f"Data version {item.data_version}"), ("UR", item.url), ("LA", "en"), ("ER", ""),
     ]
     return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
+
+
+def csl_json(item: Citable) -> list[dict]:
+    """CSL-JSON, the data citeproc processors (Zotero, Mendeley, Pandoc, citeproc-py) format: a web page
+    with the brief as its container, the version and the pinned address, each in its own variable."""
+    year, month, day = (int(part) for part in item.published.split("-"))
+    title = short_title(item.title)
+    entry = {
+        "id": bibtex_key(item),
+        "type": "webpage",
+        "author": [{"literal": AUTHOR}],
+        "title": title,
+        **({"container-title": TITLE} if title != TITLE else {}),
+        "version": item.version,
+        "issued": {"date-parts": [[year, month, day]]},
+        "URL": item.url,
+        "note": f"Data version {item.data_version}",
+        "language": "en-GB",
+    }
+    return [entry]   # CSL-JSON is a list of items, also for one
 
 
 NEUTRAL_NAMES = {"staying-safe": "online-privacy"}   # page addresses that would say too much as a file name

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
+
+import yaml
 
 DESCRIPTOR = "datapackage.json"
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
 FIELD_TYPES = ("string", "number", "integer")
+RELEASE_KINDS = ("revision", "correction")   # revision: newer data; correction: an error in an earlier release
+FIRST_YEAR, LAST_YEAR = 1900, 2100          # dates outside these years are typing slips
 RESTORE = "restore it from git (git checkout -- {path}) or fix it by hand"
 
 
@@ -60,6 +65,7 @@ def _descriptor_problems(descriptor: object) -> list[str]:
     elif not (isinstance(version, str) and VERSION_PATTERN.match(version)):
         problems.append(f"{where}, field 'version': {json.dumps(version)} is not a version number; "
                         'expected three numbers separated by dots, such as "1.0.0"')
+    problems += _metadata_problems(descriptor, where)
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         return problems + [f"{where}, field 'resources': the list of tables is missing or empty; "
@@ -96,6 +102,70 @@ def _descriptor_problems(descriptor: object) -> list[str]:
             elif field.get("type", "string") not in FIELD_TYPES:
                 problems.append(f"{label}, field '{field['name']}': type {json.dumps(field.get('type'))} is not "
                                 f"used here; expected one of {', '.join(FIELD_TYPES)}")
+            else:
+                problems += _constraint_problems(field, f"{label}, field '{field['name']}'")
+    return problems + _foreign_key_problems(resources, where)
+
+
+def _foreign_key_problems(resources: list, where: str) -> list[str]:
+    """A foreign key into a table the package does not list (a typo) would otherwise go unchecked."""
+    tables = [resource for resource in resources if isinstance(resource, dict)]
+    names = {resource.get("name") for resource in tables}   # a key into its own table names it too (not "")
+    problems = []
+    for resource in tables:
+        schema = resource.get("schema")
+        keys = schema.get("foreignKeys", []) if isinstance(schema, dict) else []
+        for key in keys if isinstance(keys, list) else []:
+            reference = key.get("reference") if isinstance(key, dict) else None
+            target = reference.get("resource") if isinstance(reference, dict) else None
+            if target not in names:
+                problems.append(f"{where}, resource '{resource.get('name')}', foreignKeys: {json.dumps(target)} is not "
+                                f"a table in this package; expected one of {', '.join(sorted(map(str, names)))}")
+    return problems
+
+
+def _metadata_problems(descriptor: dict, where: str) -> list[str]:
+    """The package's own fields that the site shows (the Data page, its schema.org Dataset, chart credits)."""
+    problems = []
+    for name, what in (("title", "the dataset's title"), ("description", "a sentence describing the dataset")):
+        if not (isinstance(descriptor.get(name), str) and descriptor[name].strip()):
+            problems.append(f"{where}, field '{name}': {json.dumps(descriptor.get(name))} is missing or not text; "
+                            f"expected {what}, as a string")
+    licenses = descriptor.get("licenses")
+    if not (isinstance(licenses, list) and licenses and all(
+            isinstance(licence, dict) and isinstance(licence.get("name"), str) and licence["name"]
+            and isinstance(licence.get("path"), str) and licence["path"].startswith("https://") for licence in licenses)):
+        problems.append(f"{where}, field 'licenses': {json.dumps(licenses)[:80]} is missing or incomplete; expected a "
+                        'list of licences, each with a name and a web address, such as [{"name": "CC-BY-4.0", '
+                        '"path": "https://creativecommons.org/licenses/by/4.0/"}]')
+    keywords = descriptor.get("keywords")
+    if not (isinstance(keywords, list) and all(isinstance(keyword, str) for keyword in keywords)):
+        problems.append(f"{where}, field 'keywords': {json.dumps(keywords)[:80]} is missing or not a list of words; "
+                        'expected a list of strings, such as ["domestic abuse", "police"]')
+    return problems
+
+
+def _constraint_problems(field: dict, label: str) -> list[str]:
+    """Constraints the validator and the messages rely on: numbers as numbers, patterns that compile."""
+    constraints = field.get("constraints", {})
+    if not isinstance(constraints, dict):
+        return [f"{label}: \"constraints\" is not a JSON object; expected {{\"required\": true, \"minimum\": 0, ...}}"]
+    problems = []
+    for limit in ("minimum", "maximum"):
+        value = constraints.get(limit)
+        if limit in constraints and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            problems.append(f"{label}, constraint '{limit}': {json.dumps(value)} is not a number; expected a number "
+                            f"without quotes, such as \"{limit}\": 0")
+    if "pattern" in constraints:
+        try:
+            re.compile(constraints["pattern"])
+        except (re.error, TypeError) as error:
+            problems.append(f"{label}, constraint 'pattern': {json.dumps(constraints['pattern'])} is not a valid "
+                            f"pattern ({error}); expected a regular expression such as \"^S-[0-9]{{3,}}$\"")
+    if "enum" in constraints and not (isinstance(constraints["enum"], list)
+                                      and all(isinstance(value, str) for value in constraints["enum"])):
+        problems.append(f"{label}, constraint 'enum': {json.dumps(constraints['enum'])[:60]} is not a list of "
+                        'values; expected a list of strings, such as ["yes", "no"]')
     return problems
 
 
@@ -108,9 +178,23 @@ def read_descriptor(data_dir: Path) -> dict:
     return descriptor
 
 
-# ------------------------------------------------------------ release snapshots
+# ------------------------------------------------------------ release snapshots and notes
 
 SNAPSHOT = "a release snapshot (JSON) as `make release` writes it"
+NOTES = "release notes as in the example at the top of notes.yml"
+
+
+def date_problem(value: object) -> str | None:
+    """What is wrong with a release date, in words; None for a real day, written YYYY-MM-DD, in a plausible year."""
+    if not (isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+        return f"{json.dumps(value, ensure_ascii=False)} is not a date written YYYY-MM-DD"
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return f"\"{value}\" is not a date (there is no such day)"
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return f"\"{value}\" is not a plausible year for this site"
+    return None
 
 
 def _snapshot_problems(snapshot: object, label: str, stem: str) -> list[str]:
@@ -123,6 +207,22 @@ def _snapshot_problems(snapshot: object, label: str, stem: str) -> list[str]:
                         f'expected "{stem}", the version in the file name')
     elif version != stem:
         problems.append(f"{label}, field 'version': \"{version}\" differs from the file name; expected \"{stem}\"")
+    wrong_date = date_problem(snapshot.get("published"))
+    if wrong_date:
+        problems.append(f"{label}, field 'published': {wrong_date}; expected the day the release was published, "
+                        'such as "2026-11-25"')
+    for name, kind, example in (("data_version", str, 'the data version it was built from, such as "1.0.0"'),
+                                ("data_digest", str, "the hash `make release` wrote"),
+                                ("summary", str, "a sentence (or leave the field out)"),
+                                ("changes", dict, '{"statistic_name": {"kind": "revision", "reason": "...", '
+                                                  '"old": "537", "new": "612"}}')):
+        if (name in snapshot or name == "data_version") and not isinstance(snapshot.get(name), kind):
+            problems.append(f"{label}, field '{name}': {json.dumps(snapshot.get(name), ensure_ascii=False)[:60]} is not "
+                            f"{'text' if kind is str else 'a JSON object'}; expected {example}")
+    for name, change in (snapshot.get("changes") or {}).items() if isinstance(snapshot.get("changes"), dict) else ():
+        if not (isinstance(change, dict) and change.get("kind") in RELEASE_KINDS and isinstance(change.get("reason"), str)):
+            problems.append(f"{label}, change '{name}': {json.dumps(change, ensure_ascii=False)[:80]} does not say what "
+                            f'kind of change it is and why; expected {{"kind": "revision" or "correction", "reason": "..."}}')
     statistics = snapshot.get("statistics")
     if not isinstance(statistics, dict):
         return problems + [f"{label}, field 'statistics': missing or not an object; "
@@ -137,9 +237,8 @@ def _snapshot_problems(snapshot: object, label: str, stem: str) -> list[str]:
     return problems
 
 
-def snapshot_problems(releases_dir: Path) -> list[str]:
-    """Every problem with the release snapshots in data/releases/ (an interrupted release may leave one half-written)."""
-    problems = []
+def _read_snapshots(releases_dir: Path) -> tuple[list[dict], list[str]]:
+    snapshots, problems = [], []
     for path in sorted(releases_dir.glob("*.json")) if releases_dir.is_dir() else []:
         label = f"data/{releases_dir.name}/{path.name}"
         try:
@@ -147,5 +246,85 @@ def snapshot_problems(releases_dir: Path) -> list[str]:
         except DataError as error:
             problems += error.problems
             continue
-        problems += _snapshot_problems(snapshot, label, path.stem)
+        found = _snapshot_problems(snapshot, label, path.stem)
+        problems += found
+        if not found:
+            snapshots.append(snapshot)
+    return snapshots, problems
+
+
+def _notes_problems(notes: object, label: str) -> list[str]:
+    if notes is None:
+        return []
+    if not isinstance(notes, dict):
+        return [f"{label}: the file holds a {type(notes).__name__}, not a list of releases; expected {NOTES}"]
+    problems = []
+    for version, entry in notes.items():
+        where = f"{label}, release \"{version}\""
+        if not VERSION_PATTERN.match(str(version)):
+            problems.append(f"{where}: this is not a version number; expected a version in quotes, such as \"1.1.0\":")
+        if entry is None:
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: {json.dumps(entry, ensure_ascii=False, default=str)[:60]} is not a set of notes; "
+                            "expected summary, kind, reason and statistics under it, indented")
+            continue
+        named = entry.get("statistics") or {}
+        if not isinstance(named, dict):
+            problems.append(f"{where}, field 'statistics': this is not a list of statistics; "
+                            "expected statistic_name: {kind: revision, reason: ...}, one a line")
+            named = {}
+        for place, note in [(where, entry)] + [(f"{where}, statistic '{name}'", note) for name, note in named.items()]:
+            if note is None or place != where and not isinstance(note, dict):
+                if note is not None:
+                    problems.append(f"{place}: this is not a kind and a reason; expected {{kind: revision, reason: ...}}")
+                continue
+            if "kind" in note and note["kind"] not in RELEASE_KINDS:
+                problems.append(f"{place}, field 'kind': {json.dumps(note['kind'], default=str)} is not a kind of change; "
+                                f"expected {' or '.join(RELEASE_KINDS)}")
+            for name in ("reason", "summary") if place == where else ("reason",):
+                if name in note and not isinstance(note[name], str):
+                    problems.append(f"{place}, field '{name}': {json.dumps(note[name], default=str)[:60]} is not text; "
+                                    "expected a sentence (put it in quotes if it starts with [, { or a number)")
     return problems
+
+
+def _read_notes(path: Path) -> tuple[dict, list[str]]:
+    label = f"data/{path.parent.name}/{path.name}"
+    if not path.is_file():
+        return {}, []
+    try:
+        notes = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        return {}, [f"{label}: byte 0x{error.object[error.start]:02X} at byte {error.start} is not UTF-8; "
+                    "expected the file saved as UTF-8"]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return {}, [f"{label}{where}: this is not valid YAML ({what}); expected {NOTES}; "
+                    + RESTORE.format(path=label)]
+    problems = _notes_problems(notes, label)
+    return ({} if problems else {str(version): entry or {} for version, entry in (notes or {}).items()}), problems
+
+
+def snapshot_problems(releases_dir: Path) -> list[str]:
+    """Every problem with the release snapshots and notes in data/releases/ (an interrupted release may
+    leave a snapshot half-written)."""
+    return _read_snapshots(releases_dir)[1] + _read_notes(releases_dir / "notes.yml")[1]
+
+
+def read_snapshots(releases_dir: Path) -> list[dict]:
+    """The release snapshots, checked, oldest first; or DataError."""
+    snapshots, problems = _read_snapshots(releases_dir)
+    if problems:
+        raise DataError(problems)
+    return sorted(snapshots, key=lambda snapshot: tuple(int(part) for part in snapshot["version"].split(".")))
+
+
+def read_notes(path: Path) -> dict:
+    """The release notes in notes.yml by version, checked; or DataError."""
+    notes, problems = _read_notes(path)
+    if problems:
+        raise DataError(problems)
+    return notes

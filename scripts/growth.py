@@ -14,6 +14,7 @@ from pathlib import Path
 
 ID = re.compile(r"^([A-Z])-(\d+)(.*)$")
 STEP = 1000   # IDs of copy k are today's plus k x STEP, so copies never collide
+ID_COLUMNS = ("id", "copy_of")   # and every *_id column: the columns that hold IDs
 
 
 def _read(path: Path) -> tuple[list[str], list[dict]]:
@@ -47,7 +48,7 @@ def grow(data_dir: Path, factor: int) -> None:
         grown = []
         for copy in range(factor):
             for row in rows:
-                new = {column: (_renumber(value, copy) if column == "id" or column.endswith("_id") else value)
+                new = {column: (_renumber(value, copy) if column in ID_COLUMNS or column.endswith("_id") else value)
                        for column, value in row.items()}
                 if path.stem == "referral_datasets" and copy:
                     new["id"] = f"{row['id']}_copy{copy}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
 import subprocess
@@ -28,9 +29,9 @@ from mkdocs.structure.files import File  # noqa: E402
 
 from scripts import cache  # noqa: E402
 from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
-from scripts.cite import Citable, bibtex, download_name, full_title, harvard_parts, ris  # noqa: E402
+from scripts.cite import Citable, bibtex, csl_json, download_name, full_title, harvard_parts, ris  # noqa: E402
 from scripts.descriptor import DataError, read_descriptor  # noqa: E402
-from scripts.fragments import fragment  # noqa: E402
+from scripts.fragments import FRAGMENTS, environment as fragment_environment, fragment  # noqa: E402
 from scripts.hosting import csp, script_hashes  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
 from scripts.tokens import TOKEN, UnknownNames, insert_html, substitute  # noqa: E402
@@ -106,6 +107,7 @@ def on_config(config):
     except DataError as error:
         raise PluginError(str(error)) from None
     cache.show_warnings()
+    fragment_environment.cache_clear()   # `mkdocs serve` keeps this module loaded: read edited templates again
     config.extra["data_version"] = package["version"]
     config.extra["pdf"] = bool(os.environ.get("PDF_FILE"))
     config.extra["commit"] = _git_commit()
@@ -117,14 +119,20 @@ def on_config(config):
         config.site_url += "/"
     config.extra["root_path"] = urlsplit(config.site_url or "/").path.rstrip("/") + "/"   # for the 404 page's links
     _make_reproducible(config)
-    # Results depend on the data, the code, the pinned library versions and the release settings.
+    # Results depend on the data, the code, the pinned library versions and the release settings; the
+    # memoised page fragments on their templates too.
     digest = content_digest(DATA_DIR, ROOT / "scripts", ROOT / "requirements.txt")
     settings = "|".join(str(x) for x in (config.site_name, config.extra["site_version"], config.extra["base_url"],
                                           config.extra["published"], config.extra["publisher"], config.extra["contact"]))
-    _state.pop("first_published", None)   # read again on each build: `mkdocs serve` keeps this module loaded
-    _state.update(package=package, pipeline=Pipeline(f"{digest}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
+    templates = content_digest(FRAGMENTS)
+    _state.update(package=package, pipeline=Pipeline(f"{digest}-{templates}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"))
     _key_notebook_cache_on(config, digest)
     return config
+
+
+def on_env(env, config, files):
+    env.bytecode_cache = cache.SealedBytecodeCache("theme")
+    return env
 
 
 def on_pre_build(config):
@@ -250,6 +258,8 @@ def chart_pages(config) -> dict[str, str]:
 
 
 def on_files(files, config):
+    for template in [f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(FRAGMENTS)]:
+        files.remove(template)   # page-fragment templates (overrides/fragments/), not files for readers
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_PATH, content=Path(os.environ["PDF_FILE"]).read_bytes()))
     for name in ["datapackage.json"] + [resource["path"] for resource in _state["package"]["resources"]]:
@@ -287,27 +297,30 @@ def claim_citation(config, page):
 def page_citation(page, config) -> str:
     version = config.extra["site_version"]
     return fragment("cite-page.html", reference=harvard_parts(page_citable(page, config)), element_id="cite-page",
-                    bib_name=download_name(page.url, version, "bib"), ris_name=download_name(page.url, version, "ris"))
+                    bib_name=download_name(page.url, version, "bib"), ris_name=download_name(page.url, version, "ris"),
+                    json_name=download_name(page.url, version, "json"))
 
 
 # ------------------------------------------------------------- publication line
 
 def publication_line(page, config, full: bool) -> str:
     """Publisher, dates, version and how to report an error, from mkdocs.yml, the release snapshots and the data."""
+    facts = _pipeline().get("publication", lambda: publication_facts(config))
+    return fragment("publication.html", full=full, publisher=config.extra["publisher"], root=page_root(page),
+                    version=config.extra["site_version"], data_version=config.extra["data_version"], **facts)
+
+
+def publication_facts(config) -> dict[str, str]:
+    """The dates the publication line shows. Memoised with the pipeline: computing them imports the
+    statistics (pandas, Altair), which an unchanged rebuild otherwise never loads."""
     from scripts.changes import load_snapshots
     from scripts.render import date_text
-    # Memoised: computing the statistics here would run the whole pipeline on every build, even unchanged ones.
-    shown = _pipeline().get("publication", lambda: {name: _pipeline().results()[1][name].display
-                                                     for name in ("evidence_up_to", "referrals_end")})
+    stats = _pipeline().results()[1]
     updated = str(config.extra["published"])
-    if "first_published" not in _state:
-        _state["first_published"] = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
-    first_published = _state["first_published"]
-    return fragment("publication.html", full=full, publisher=config.extra["publisher"], root=page_root(page),
-                    first_published=first_published, first_published_text=date_text(first_published),
-                    updated=updated, updated_text=date_text(updated), evidence_up_to=shown["evidence_up_to"],
-                    referrals_end=shown["referrals_end"],
-                    version=config.extra["site_version"], data_version=config.extra["data_version"])
+    first_published = min([s["published"] for s in load_snapshots() if s.get("published")] + [updated])
+    return dict(first_published=first_published, first_published_text=date_text(first_published),
+                updated=updated, updated_text=date_text(updated), evidence_up_to=stats["evidence_up_to"].display,
+                referrals_end=stats["referrals_end"].display)
 
 
 def after_title(content: str, html_after: str) -> str:
@@ -371,14 +384,19 @@ def on_page_markdown(markdown, page, config, files):
             markdown, page.file.src_uri, _known, lambda kind, name: _expand(kind, name, page, config))
     except UnknownNames as error:
         raise PluginError(str(error)) from None
-    except DataError as error:
-        raise PluginError(str(error)) from None
-    except PluginError:
-        raise
-    except Exception as error:   # noqa: BLE001: a plain line naming the page, then the detail
-        from scripts.load import unexpected
-        raise PluginError(unexpected(error, f"docs/{page.file.src_uri} (filling in its numbers and tables from data/)")) from error
+    except Exception as error:   # noqa: BLE001
+        _stop_plainly(error, f"docs/{page.file.src_uri} (filling in its numbers and tables from data/)")
     return markdown
+
+
+def _stop_plainly(error: Exception, where: str):
+    """Stop the build with one plain message for a failure in a page's data-dependent step, never a traceback."""
+    if isinstance(error, PluginError):
+        raise error
+    if isinstance(error, DataError):
+        raise PluginError(str(error)) from None
+    from scripts.load import unexpected
+    raise PluginError(unexpected(error, where)) from error
 
 
 def _strip_notebook(content: str) -> str:
@@ -408,7 +426,11 @@ def on_page_content(content, page, config, files):
     if "jp-Notebook" in content:
         content = _pipeline().get(("notebook", hashlib.sha256(content.encode()).hexdigest()),
                                   lambda: _strip_notebook(content))
-    content = after_title(content, publication_line(page, config, full=page.file.src_uri == "index.md"))
+    try:
+        line = publication_line(page, config, full=page.file.src_uri == "index.md")
+    except Exception as error:   # noqa: BLE001
+        _stop_plainly(error, f"docs/{page.file.src_uri} (its publication line, from data/releases/ and mkdocs.yml)")
+    content = after_title(content, line)
     refs = list(getattr(page, "refs", {}))
     notes = _pipeline().get(("notes", page.url, tuple(refs)), lambda: _page_notes(refs, page)) if refs else ""
     return content + notes + page_citation(page, config)
@@ -455,20 +477,24 @@ def on_page_context(context, page, config, nav):
     # Help and safety pages are for readers in danger, not part of the brief's argument: no scholarly tags.
     context["scholarly"] = page.file.src_uri not in SUPPORT_PAGES
     context["citation_pdf_url"] = pinned_url(config, PDF_PATH)
-    context["json_ld"] = json_ld(item, page.meta.get("description", config.site_description), config.site_name,
-                                 config.extra["base_url"], _state["package"] if is_data_page else None,
-                                 pinned_url(config, "downloads/"), scholarly=context["scholarly"])
+    try:
+        context["json_ld"] = json_ld(item, page.meta.get("description", config.site_description), config.site_name,
+                                     config.extra["base_url"], _state["package"] if is_data_page else None,
+                                     pinned_url(config, "downloads/"), scholarly=context["scholarly"])
+    except Exception as error:   # noqa: BLE001
+        _stop_plainly(error, f"docs/{page.file.src_uri} (its metadata, from data/datapackage.json)")
     context["social_image"] = pinned_url(config, SOCIAL_CARD)
     return context
 
 
 def on_post_page(output, page, config):
-    """Write the page's BibTeX and RIS, then finish its HTML like every other page."""
+    """Write the page's BibTeX, RIS and CSL-JSON, then finish its HTML like every other page."""
     item = page_citable(page, config)
     folder = Path(config.site_dir) / page.url
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "cite.bib").write_text(bibtex(item), encoding="utf-8")
     (folder / "cite.ris").write_text(ris(item), encoding="utf-8", newline="")
+    (folder / "cite.json").write_text(json.dumps(csl_json(item), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return finish_html(output, config, help_url=page_root(page) + "help/")
 
 
@@ -504,6 +530,14 @@ def on_serve(server, config, builder):
     return keep_serving(server)
 
 
+def check_links(config) -> bool:
+    from scripts.linkcheck import check_folder
+    problems = check_folder(Path(config.site_dir))
+    if problems:
+        raise PluginError("Broken internal links or anchors:\n  " + "\n  ".join(problems))
+    return True
+
+
 def on_build_error(error):
     from scripts.serve import ERRORS
     ERRORS.record(error)
@@ -513,16 +547,18 @@ def on_post_build(config):
     """Write the charts' files (drawn while the pages rendered); stop the build on a broken internal link
     or #anchor, checked in the built pages, so the ids that the hooks and templates add count too; only
     then keep the pipeline's results for the next build."""
-    from scripts.linkcheck import check_folder
-    key, generated = _state.pop("drawn").result()
+    try:
+        key, generated = _state.pop("drawn").result()
+    except Exception as error:   # noqa: BLE001
+        _stop_plainly(error, "the charts' files (drawn from data/ and the pages that show them)")
     _pipeline().get(key, lambda: generated)
     for path, content in generated:
         target = Path(config.site_dir) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-    problems = check_folder(Path(config.site_dir))
-    if problems:
-        raise PluginError("Broken internal links or anchors:\n  " + "\n  ".join(problems))
+    # Pages identical to a build that checked clean need no second check (an unchanged rebuild).
+    site = Path(config.site_dir)
+    _pipeline().get(("links checked", content_digest(site, relative_to=site)), lambda: check_links(config))
     _pipeline().save()
     cache.evict_old_states()
     if _notebook_cache(config) is not None:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 from frictionless import FrictionlessException, Package, system
 
-from scripts.descriptor import DataError, read_descriptor, snapshot_problems
+from scripts.descriptor import FIRST_YEAR, LAST_YEAR, DataError, read_descriptor, snapshot_problems
 from scripts.safe_text import begins_like_a_formula, character_name, first_non_ascii, invisible_characters, looks_like
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,13 @@ class Tables(dict):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.lines: dict[str, dict[str, int]] = {}
+        self._by_id: dict[str, pd.DataFrame] = {}
+
+    def by_id(self, name: str) -> pd.DataFrame:
+        """The table indexed by its id column, built once: looking rows up one by one stays linear."""
+        if name not in self._by_id:
+            self._by_id[name] = self[name].set_index("id", drop=False)
+        return self._by_id[name]
 
     def line(self, table: str, row_id: str) -> int | None:
         return self.lines.get(table, {}).get(row_id)
@@ -116,6 +123,9 @@ class Csv:
 def _undecodable(path: Path) -> str | None:
     """Where the first byte that is not UTF-8 is, in words; None if the whole file decodes."""
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return problem(path.name, "the file is saved as UTF-16 (Excel's 'Unicode Text')",
+                       "the file saved as CSV UTF-8 (in a spreadsheet: Save As, CSV UTF-8, comma-delimited)")
     try:
         data.decode("utf-8")
         return None
@@ -225,7 +235,7 @@ def figure_kind(unit: str) -> str:
     return "count"
 
 
-PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")   # ASCII digits only: float() and \d accept any script's
 
 
 def _shown(cell: str) -> str:
@@ -234,6 +244,13 @@ def _shown(cell: str) -> str:
 
 def _number_problem(cell: str, kind: str | None, unit: str) -> tuple[str, str] | None:
     """(what is wrong, expected) for a number cell the schema would accept but that is not a real value."""
+    found = first_non_ascii(cell)
+    if found:
+        position, character = found
+        like = looks_like(character)
+        return (f"'{cell}' contains {character_name(character)} (character {position + 1})"
+                + (f", which looks like '{like}' but is not an ASCII digit" if like else ", which is not ASCII"),
+                "a number written in the digits 0-9 (retype it)")
     try:
         value = float(cell)
     except ValueError:
@@ -243,9 +260,12 @@ def _number_problem(cell: str, kind: str | None, unit: str) -> tuple[str, str] |
     if not PLAIN_NUMBER.match(cell):
         plain = f"{value:f}".rstrip("0").rstrip(".")
         return f"'{cell}' is not written in plain digits", f"the number in plain digits, such as {plain}"
-    if kind is None or value < 0:
-        return None   # the schema reports negatives
+    if kind is None:
+        return None   # other numeric fields: their schema's minimum says what is allowed
     whole, maximum, expected = KINDS[kind]
+    if cell.startswith("-"):   # whatever the schema says: no kind of figure is negative, and "-0" shows as "-0"
+        return (f"'{cell}' is negative" if value else f"'{cell}' has a minus sign, which would be shown",
+                expected + ("" if value else " (write 0 without the sign)"))
     because = f" for {'an amount of money' if kind == 'money' else 'a ' + kind}" + (f" (unit '{unit}')" if unit else "")
     if whole and not value.is_integer():
         return (f"'{cell}' is not a whole number, but the unit " + (f"'{unit}'" if unit else "(none)") + " makes it a count",
@@ -284,7 +304,8 @@ def _text_problem(cell: str, field: dict) -> tuple[str, str] | None:
                     + (f", which looks like '{like}' but is not ASCII" if like else ", which is not ASCII"),
                     "ASCII letters, digits and punctuation only in IDs, codes and dates (retype it)")
     elif begins_like_a_formula(cell):
-        first = cell[0] if cell[0] not in "\t\r" else character_name(cell[0])
+        first = cell.lstrip(" ")[0]
+        first = first if first not in "\t\r" else character_name(first)
         return (f"{_shown(cell)} begins with {first!s}, so a spreadsheet that opens the download would run it as a formula"
                 if cell[0] not in "\t\r" else f"the text begins with {first}, which a spreadsheet may strip and then "
                 "run what follows as a formula",
@@ -298,6 +319,12 @@ def _cell_problems(table: Csv, resource: dict) -> dict[tuple[int, str], str]:
     found = {}
     for line, cells in table.records:
         if not "".join(cells).strip():
+            continue
+        if len(cells) != len(table.header):   # every cell after the slip is in the wrong column: say that alone
+            found[(line, None)] = problem(
+                table.file, f"the row has {len(cells)} cells", f"{len(table.header)}, one per column "
+                f"({', '.join(table.header)}); a comma too many or too few, or a cell with a comma in it not in "
+                "double quotes?", line)
             continue
         row = dict(zip(table.header, cells))
         for field in fields:
@@ -316,8 +343,20 @@ def _cell_problems(table: Csv, resource: dict) -> dict[tuple[int, str], str]:
 
 # ------------------------------------------------------------ frictionless errors in plain words
 
-def _expected(field: dict, table: Csv) -> str:
-    """What a right value for this field looks like, from its schema."""
+def _pattern_example(pattern: str) -> str | None:
+    """A value that matches an ID pattern, made from the pattern itself ('^F-[0-9]{3,}(-[A-Z])?$' -> 'F-001'),
+    for when no cell in the column does: a maintainer should never be shown a regular expression."""
+    example = re.sub(r"\([^()]*\)\?", "", pattern.strip("^$"))
+    example = re.sub(r"(\\d|\[0-9\])\{(\d+),?\d*\}", lambda m: "0" * (int(m.group(2)) - 1) + "1", example)
+    example = re.sub(r"\[([A-Za-z0-9])[^\]]*\]\*?", lambda m: m.group(1), example).replace("\\", "")
+    try:
+        return example if re.fullmatch(pattern, example) else None
+    except re.error:
+        return None
+
+
+def _expected(field: dict, table: Csv, bad: str | None = None) -> str:
+    """What a right value for this field looks like, from its schema (never the bad value itself)."""
     constraints = field.get("constraints", {})
     pattern = constraints.get("pattern")
     if "enum" in constraints:
@@ -327,12 +366,18 @@ def _expected(field: dict, table: Csv) -> str:
     if pattern == URL_PATTERN:
         return "a web address that starts with https:// and has no spaces"
     if pattern:
-        example = table.example(field["name"], lambda value: re.match(pattern, value))
-        return f"a value like {example}" if example else f"a value that matches {pattern}"
+        example = table.example(field["name"], lambda value: value != bad and re.match(pattern, value)) \
+            or _pattern_example(pattern)
+        return f"a value like {example}" if example else "a value in the same form as the others in this column"
     if field["type"] in ("number", "integer"):
         kind = "number" if field["type"] == "number" else "whole number"
         minimum = constraints.get("minimum", float("-inf"))
-        example = table.example(field["name"], lambda value: _number(value) is not None and _number(value) >= minimum)
+
+        def right(value: str) -> bool:
+            number = _number(value) if PLAIN_NUMBER.match(value) else None
+            return value != bad and number is not None and number >= minimum and (
+                field["type"] == "number" or number.is_integer())
+        example = table.example(field["name"], right)
         words = f"a {kind} of {minimum} or more," if "minimum" in constraints else f"a {kind}"
         return f"{words} such as {example}" if example else words.rstrip(",")
     return f"a value ({field.get('description', field['name']).rstrip('.')})"
@@ -384,9 +429,9 @@ def _describe(error, resource: dict, tables: dict[str, Csv]) -> tuple[str | None
     width = f"{len(fields)} cells, one per column ({', '.join(fields)})"
     if error.type == "type-error":
         kind = {"number": "a number", "integer": "a whole number"}.get(field["type"], f"of type {field['type']}")
-        return field["name"], f"'{error.cell}' is not {kind}", _expected(field, table)
+        return field["name"], f"'{error.cell}' is not {kind}", _expected(field, table, error.cell)
     if error.type == "constraint-error":
-        return field["name"], _constraint_error(error, field), _expected(field, table)
+        return field["name"], _constraint_error(error, field), _expected(field, table, error.cell)
     if error.type == "unique-error":
         return _duplicate(error, field["name"], table)
     if error.type == "primary-key":
@@ -407,7 +452,7 @@ def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
                      reported: set[tuple[str, int, str]] = frozenset()) -> list[str]:
     """Validate the tables that were read with Frictionless; report its errors in plain words, except
     for cells already `reported` (file, line, field) by the cell checks."""
-    descriptor = copy.deepcopy(descriptor)
+    descriptor, reported = copy.deepcopy(descriptor), set(reported)
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in tables]
     for resource in descriptor["resources"]:   # a key into a table that could not be read cannot be checked
         schema = resource["schema"]
@@ -416,18 +461,21 @@ def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
     with system.use_context(trusted=True):
         report = Package(descriptor, basepath=str(data_dir)).validate()
     problems = [problem("datapackage.json", error.message, "a valid Data Package") for error in report.errors]
+    misread = {(file, line) for file, line, field in reported if field is None}   # rows with a cell too many or few
     for task in report.tasks:
         table = tables[task.name]
         for error in task.errors:
             row = getattr(error, "row_number", None)
-            if row and table.blank_from(row):
+            if row and (table.blank_from(row) or (table.file, table.line(row)) in misread):
                 continue
             described = _describe(error, resources[task.name], tables)
             if described:
                 field, what, expected = described
                 line = table.line(row) if row else None
-                if (table.file, line, field) not in reported:
+                if (table.file, line, field) not in reported:   # one message per cell: the first is the cause
                     problems.append(problem(table.file, what, expected, line, field))
+                    if line:
+                        reported.add((table.file, line, field))
     return problems
 
 
@@ -439,12 +487,21 @@ def extra_checks(tables: dict[str, pd.DataFrame], date_columns: dict[str, list[s
     The tables here are text (empty cells are ""), indexed by the line each row is on; date_columns
     names, for each table, the columns that hold YYYY, YYYY-MM or YYYY-MM-DD."""
     problems = []
+    latest_year = date.today().year + 1
     for name, frame in tables.items():
         for column in (date_columns or {}).get(name, []):
+            # a figure's period may end at a future target ("by 2035"); everything else has happened
+            last = LAST_YEAR if (name, column) == ("figures", "period_end") else latest_year
             for line, value in frame[column].items():
-                if re.fullmatch(DATE_PATTERN, value) and len(value) == 10 and not _real_day(value):
+                if not re.fullmatch(DATE_PATTERN, value):
+                    continue   # the schema reports it
+                if len(value) == 10 and not _real_day(value):
                     problems.append(problem(f"{name}.csv", f"'{value}' is not a date (there is no such day)",
                                             "a day that exists in that month, as YYYY-MM-DD", line, column))
+                elif not FIRST_YEAR <= int(value[:4]) <= last:
+                    problems.append(problem(f"{name}.csv", f"'{value}' is not a plausible date for this evidence",
+                                            f"a year from {FIRST_YEAR} to {last} (a typing slip in the year?)",
+                                            line, column))
         if {"period_start", "period_end"} <= set(frame.columns):
             for line, row in frame.iterrows():
                 start, end = row["period_start"], row["period_end"]
@@ -460,6 +517,8 @@ def extra_checks(tables: dict[str, pd.DataFrame], date_columns: dict[str, list[s
         return problems
     figures = tables["figures"]
     no_value = set(figures.loc[figures["value"] == "", "id"])
+    units = dict(zip(figures["id"], figures["unit"]))
+    figure_lines = dict(zip(figures["id"], figures.index))
     needs_value = {"referral_datasets": ["figure_id"],
                    "votes": ["votes_for_figure_id", "votes_against_figure_id", "majority_figure_id"]}
     for name, columns in needs_value.items():
@@ -469,6 +528,19 @@ def extra_checks(tables: dict[str, pd.DataFrame], date_columns: dict[str, list[s
                 if figure_id in no_value:
                     problems.append(problem(f"{name}.csv", f"figure {figure_id} has no value",
                                             "a figure whose value is a number (it is counted here)", line, column))
+                elif figure_id in units and figure_kind(units[figure_id]) != "count":
+                    # shown as a whole count in tables, charts and prose: a fraction would show as two numbers
+                    problems.append(problem(f"{name}.csv", f"figure {figure_id} has the unit '{units[figure_id]}', "
+                                            f"which makes it a {figure_kind(units[figure_id])}, but it is counted here",
+                                            "a count of people, votes or referrals, as a whole number: a unit such as "
+                                            f"'referrals' on figures.csv line {figure_lines[figure_id]}", line, column))
+                if name == "referral_datasets" and figure_id in figure_lines:
+                    end = figures.loc[figure_lines[figure_id], "period_end"]
+                    if re.fullmatch(DATE_PATTERN, end) and int(end[:4]) >= latest_year:
+                        problems.append(problem("figures.csv", f"the period of figure {figure_id} ends in {end}, "
+                                                "but it counts referrals that have already happened",
+                                                "the end of the period the source counted, in the past",
+                                                figure_lines[figure_id], "period_end"))
     return problems
 
 
@@ -544,7 +616,12 @@ def check(data_dir: Path = DATA_DIR) -> list[str]:
     dates = {resource["name"]: [field["name"] for field in resource["schema"]["fields"]
                                 if field.get("constraints", {}).get("pattern") == DATE_PATTERN]
              for resource in descriptor["resources"]}
-    problems += extra_checks({name: table.frame() for name, table in readable.items()}, dates)
+    misread = {(file, line) for file, line, field in reported if field is None}   # reported alone, above
+    frames = {}
+    for name, table in readable.items():
+        frame = table.frame()
+        frames[name] = frame[[(table.file, line) not in misread for line in frame.index]]
+    problems += extra_checks(frames, dates)
     problems += snapshot_problems(data_dir / "releases")
     return list(dict.fromkeys(problems))
 

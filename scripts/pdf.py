@@ -8,7 +8,6 @@ Scripts are never evaluated from strings: the pages' CSP forbids eval, so Playwr
 from __future__ import annotations
 
 import functools
-import html
 import io
 import threading
 import xml.etree.ElementTree as ET
@@ -61,12 +60,11 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def cover_html(title: str, version: str, data_version: str, published: str, reference: str) -> str:
-    e = html.escape
-    return (f"<div class='pdf-cover' style='margin: 2cm 0;'><h1 style='font-size: 32pt; color: #1a237e;'>{e(title)}</h1>"
-            f"<p style='font-size: 14pt;'>{e(TITLE)}</p>"
-            f"<p style='font-size: 14pt;'>Version {e(version)} · data version {e(data_version)} · published {e(published)}</p>"
-            f"<h2 style='margin-top: 3cm;'>How to cite</h2><p>{e(reference)}</p></div>")
+def cover_html(version: str, data_version: str, published: str, reference: str) -> str:
+    """The cover: the brief's full title, its version and how to cite it (overrides/fragments/pdf-cover.html)."""
+    from scripts.fragments import fragment
+    return fragment("pdf-cover.html", title=TITLE, version=version, data_version=data_version, published=published,
+                    reference=reference)
 
 
 def build_pdf(site_dir: Path, output: Path, site_url: str, pinned_base: str, cover: str, version: str = "") -> Path:

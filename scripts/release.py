@@ -8,12 +8,15 @@ A release refuses, with a message saying why and with nothing changed, when:
 - a changed statistic is not explained in data/releases/notes.yml (revision or correction, and why);
 - SITE_URL or SITE_CONTACT is missing or still the placeholder;
 - the build, the link check, the tests or the PDF fail.
-On any failure after the checks, the branch and gh-pages are put back exactly as they were.
+On any failure after the checks, the branch and gh-pages are put back exactly as they were, and any
+failure (a check, the PDF step, mike, git) ends in one "Release refused: …" message, not a traceback.
 
 A release commits its snapshot (data/releases/<version>.json, never rewritten) and CITATION.cff, then
-deploys. Published versions are never rebuilt: each keeps citing its own pinned address, and at the
-site's root the release writes the 404 page, robots.txt, a sitemap index, the `_headers` file and
-changes.json, the index of every change to every statistic that pages of older versions read.
+deploys. Published versions are never rebuilt: each keeps citing its own pinned address. mike writes
+the redirect pages (latest/… and the root index.html) from the release's template, so they carry "Exit
+this page" like every other page; at the site's root the release writes the 404 page, robots.txt, a
+sitemap index, the `_headers` file and changes.json, the index of every change to every statistic that
+pages of older versions read.
 """
 from __future__ import annotations
 
@@ -37,11 +40,11 @@ if str(ROOT) not in sys.path:
 from scripts import hosting  # noqa: E402
 from scripts.changes import (ReleaseNotesError, changes_index, data_digest, explain_changes, load_notes,  # noqa: E402
                              load_snapshots, snapshot, version_key, write_snapshot)
-from scripts.cite import Citable, harvard  # noqa: E402
+from scripts.cite import TITLE, Citable, harvard  # noqa: E402
 from scripts.load import DataError, data_version, load  # noqa: E402
 from scripts.stats import compute_statistics  # noqa: E402
 
-VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")   # semantic version: no leading zeros
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "example", "localhost", "invalid", "test")
 PDF_NAME = "safe-to-report.pdf"
 
@@ -96,12 +99,12 @@ def deployed_versions(branch: str) -> list[str]:
 
 def check_version(version: str, deployed: list[str], snapshots: list[dict]) -> None:
     if not VERSION.match(version):
-        raise Refused(f"VERSION must look like 1.2.3, not {version!r}")
+        raise Refused(f"VERSION must be a semantic version like 1.2.3 (no leading zeros), not {version!r}")
     known = sorted(set(deployed) | {s["version"] for s in snapshots}, key=version_key)
     if version in known:
         raise Refused(f"Version {version} was already released; a published version never changes. "
                       f"Release a new version greater than {known[-1]}.")
-    if known and version_key(version) < version_key(known[-1]):
+    if known and version_key(version) <= version_key(known[-1]):
         raise Refused(f"Version {version} is not greater than the latest release, {known[-1]}.")
 
 
@@ -112,14 +115,10 @@ def check_clean_tree() -> None:
                       f"so commit or stash them first:\n{changes}")
 
 
-def check_data_version(previous: dict | None, digest: str, new_stats: dict, package_version: str) -> None:
+def check_data_version(previous: dict | None, digest: str, package_version: str) -> None:
     if previous is None or package_version != previous["data_version"]:
         return
-    if previous.get("data_digest"):
-        changed = previous["data_digest"] != digest
-    else:   # snapshots from before data digests were recorded: compare the statistics
-        changed = any(previous["statistics"].get(n, {}).get("display") != s.display for n, s in new_stats.items())
-    if changed:
+    if previous.get("data_digest") != digest:
         raise Refused(f"The data changed since release {previous['version']} but data/datapackage.json still says "
                       f"version {package_version}; raise the data version (e.g. to the release's version).")
 
@@ -174,6 +173,24 @@ def root_files(branch: str, version: str, site_url: str, snapshots: list[dict]) 
     }
 
 
+def exit_url() -> str:
+    """Where "Exit this page" leads: the neutral site named in mkdocs.yml (extra.exit_url)."""
+    from mkdocs.config import load_config
+    return load_config(str(ROOT / "mkdocs.yml")).extra["exit_url"]
+
+
+def redirect_template(site_url: str, version: str, exit_url: str) -> str:
+    """The template mike writes the redirect pages with (latest/… and the site's root index.html): with
+    "Exit this page" and "Get help" as on every page, styled by the released version's stylesheet, and
+    its own Content-Security-Policy. Links start from the site's root path: the pages are at any depth."""
+    from scripts.fragments import fragment
+    root = urlsplit(site_url).path.rstrip("/") + "/"
+    values = {"exit_url": exit_url, "help_url": f"{root}{version}/help/",
+              "stylesheet": f"{root}{version}/assets/stylesheets/site.css"}
+    unsigned = fragment("redirect.html", policy="", **values)
+    return fragment("redirect.html", policy=hosting.csp(hosting.script_hashes(unsigned)), **values) + "\n"
+
+
 # ------------------------------------------------------------------------ release
 
 def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_tests: bool = True) -> None:
@@ -189,7 +206,7 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_t
     stats = compute_statistics(tables)
     package_version, digest = data_version(), data_digest()
     previous = snapshots[-1] if snapshots else None
-    check_data_version(previous, digest, stats, package_version)
+    check_data_version(previous, digest, package_version)
     notes = load_notes().get(version, {})
     published = os.environ.get("SITE_PUBLISHED", date.today().isoformat())
     new = snapshot(stats, tables["figures"], version, package_version, published, digest, summary=notes.get("summary", ""))
@@ -219,13 +236,21 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_t
                 run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
                      "--ignore", str(ROOT / "tests" / "test_release.py")], test_environment())
             if make_pdf:
-                env["PDF_FILE"] = str(print_pdf(Path(staging), version, package_version, published, site_url))
+                try:
+                    env["PDF_FILE"] = str(print_pdf(Path(staging), version, package_version, published, site_url))
+                except Exception as error:
+                    raise Refused(f"The PDF step failed. {failure(error)}") from None
         # 3. Deploy, then the files at the site's root.
         mike = str(Path(sys.executable).parent / "mike")   # mike has no `python -m` entry point
-        run([mike, "deploy", "--branch", branch, "--update-aliases", "--alias-type", "redirect",
-             "--prop-set-string", f"commit={commit}", "--prop-set-string", f"data_version={package_version}",
-             "--message", f"Release {version} (commit {commit[:12]}, data {package_version})", version, "latest"], env)
-        run([mike, "set-default", "--branch", branch, "latest"], env)
+        with tempfile.TemporaryDirectory() as folder:
+            template = Path(folder) / "redirect.html"
+            template.write_text(redirect_template(site_url, version, exit_url()), encoding="utf-8")
+            run([mike, "deploy", "--branch", branch, "--update-aliases", "--alias-type", "redirect",
+                 "--template", str(template),
+                 "--prop-set-string", f"commit={commit}", "--prop-set-string", f"data_version={package_version}",
+                 "--message", f"Release {version} (commit {commit[:12]}, data {package_version})", version, "latest"],
+                env)
+            run([mike, "set-default", "--branch", branch, "--template", str(template), "latest"], env)
         commit_files_to_branch(branch, root_files(branch, version, site_url, [*snapshots, new]),
                                f"Root files for release {version}")
     except BaseException:
@@ -233,6 +258,14 @@ def release(version: str, branch: str = "gh-pages", make_pdf: bool = True, run_t
         raise
     print(f"Released {version} to {branch}: data {package_version}, commit {commit[:12]}.\n"
           f"Preview it with: make preview   Publish it with: git push origin {branch} main")
+
+
+def failure(error: BaseException) -> str:
+    """An unexpected error in a few lines (a browser or git error carries a long log), and that nothing changed."""
+    detail = str(getattr(error, "stderr", "") or "")
+    lines = [line.strip() for line in f"{error}\n{detail}".splitlines() if line.strip()]
+    return (f"{type(error).__name__}: " + "\n".join(lines[:4])
+            + "\nNothing was changed: gh-pages, the branch and the working tree are as they were.")
 
 
 def test_environment() -> dict:
@@ -257,9 +290,8 @@ def _has_branch(branch: str) -> bool:
 
 def print_pdf(site: Path, version: str, package_version: str, published: str, site_url: str) -> Path:
     from scripts.pdf import build_pdf, cover_html
-    brief = Citable("Safe to Report", f"{site_url}{version}/", published[:4], version, package_version, published)
-    cover = cover_html("Safe to Report", version, package_version, published,
-                       harvard(brief).replace("ACCESSED", "date you read it"))
+    brief = Citable(TITLE, f"{site_url}{version}/", published[:4], version, package_version, published)
+    cover = cover_html(version, package_version, published, harvard(brief).replace("ACCESSED", "date you read it"))
     return build_pdf(site, ROOT / "build" / f"safe-to-report-{version}.pdf", site_url, f"{site_url}{version}/", cover,
                      version=version)
 
@@ -275,3 +307,5 @@ if __name__ == "__main__":
         release(arguments.version, arguments.branch, make_pdf=not arguments.no_pdf, run_tests=not arguments.no_tests)
     except Refused as refusal:
         sys.exit(f"Release refused: {refusal}")
+    except Exception as error:   # release() has already put the branch and gh-pages back
+        sys.exit(f"Release refused: {failure(error)}")

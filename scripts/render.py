@@ -143,7 +143,7 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
     stack), numbers are right-aligned."""
     numeric = {c for c in columns if c in frame and pd.api.types.is_numeric_dtype(frame[c])}
     rows = [{"id": None if row_ids is None else row_ids.iloc[i],
-             "cells": [{"text": cell_text(row[c]), "label": columns[c], "numeric": c in numeric} for c in columns]}
+             "cells": [{"text": cell_text(row[c]), "label": columns[c], "numeric": c in numeric, "stat": None} for c in columns]}
             for i, (_, row) in enumerate(frame.iterrows())]
     return fragment("table.html", caption=caption, headers=[{"label": columns[c], "numeric": c in numeric} for c in columns],
                     rows=rows)
@@ -238,12 +238,18 @@ def value_and_unit(value: str, unit: str) -> tuple[str, str]:
 def figures_block(tables, stats, links: PageLinks) -> str:
     root = links.root
     sources = tables["sources"].set_index("id", drop=False)
+    # A figure shown as a statistic rests on it alone, with the same value: mark the figure with that statistic,
+    # so a page of an older version marks the figure too when a later release changed it.
+    shown_by: dict[tuple[str, str], str] = {}
+    for stat in stats.values():
+        if len(stat.figure_ids) == 1:
+            shown_by.setdefault((stat.figure_ids[0], stat.display), stat.name)
     groups: dict[tuple[str, str], list] = {}
     for _, f in tables["figures"].iterrows():
         value = f["wording"] or ("" if pd.isna(f["value"]) else format_number(f["value"], 0 if float(f["value"]).is_integer() else 1))
         value, unit = value_and_unit(value, f["unit"])
         groups.setdefault(figure_group(f["statement"]), []).append({
-            "row": f, "value": value, "unit": unit,
+            "row": f, "value": value, "unit": unit, "stat": shown_by.get((f["id"], value)),
             "period": [shown_date(p, f["period_certainty"] or "exact") for p in dict.fromkeys((f["period_start"], f["period_end"])) if p],
             "source": shown_source(sources.loc[f["source_id"]], f["evidence"], sources), "cite": links.cite(f["id"], "Figure " + f["id"])})
     order = [(h, a) for h, a, _ in FIGURE_GROUPS] + [("Surveys, research and other evidence", "other")]
@@ -304,8 +310,8 @@ def quotes_block(tables, stats, links: PageLinks, group: str = "") -> str:
 
 def one_quote(tables, quote_id: str, links: PageLinks) -> str:
     """A quote set apart in running text (`{{ quote: Q-004 }}`), e.g. the key quotes that lead Voices."""
-    sources = tables["sources"].set_index("id", drop=False)
-    q = tables["quotes"].set_index("id", drop=False).loc[quote_id]
+    sources = tables.by_id("sources")
+    q = tables.by_id("quotes").loc[quote_id]
     return fragment("quotes.html", quotes=[quote_view(q, sources, links)], root=links.root, key=True)
 
 
@@ -415,13 +421,22 @@ def forces_block(tables, stats, links: PageLinks) -> str:
 def referral_datasets_block(tables, stats, links: PageLinks) -> str:
     from scripts.stats import referral_rates
     rates = referral_rates(tables["figures"], tables["referral_datasets"])
-    rates["per_month"] = rates["per_month"].map(lambda v: "not computed" if pd.isna(v) else format_number(v, 1))
-    rates["count"] = rates["count"].map(format_number)
+    # A count the source gives as a minimum keeps its "at least", and so does the rate worked out from it.
+    rates["per_month"] = [("not computed" if pd.isna(v) else f"{bound} {format_number(v, 1)}".strip())
+                          for v, bound in zip(rates["per_month"], rates["bound"])]
+    rates["count"] = [f"{bound} {format_number(v)}".strip() for v, bound in zip(rates["count"], rates["bound"])]
     columns = (("label", "Dataset"), ("count", "Count"), ("counted_as", "What is counted"), ("area", "Area"), ("period", "Period"),
                ("per_month", "Per month"), ("months_counted", "Months divided by"))
+    prefixes = {"count": "count_", "per_month": "monthly_"}   # the statistic each number column shows, by dataset
+
+    def statistic(column: str, dataset: str) -> str | None:
+        name = prefixes[column] + dataset if column in prefixes else None
+        return name if name in stats else None
+
     return fragment("table.html", caption="Every published count of referrals, with what it counts and where", headers=[
-        {"label": label, "numeric": c in ("count", "per_month")} for c, label in columns],
-        rows=[{"id": None, "cells": [{"text": r[c], "label": label, "numeric": c in ("count", "per_month")} for c, label in columns]}
+        {"label": label, "numeric": c in prefixes} for c, label in columns],
+        rows=[{"id": None, "cells": [{"text": r[c], "label": label, "numeric": c in prefixes, "stat": statistic(c, r["dataset"])}
+                                     for c, label in columns]}
               for _, r in rates.iterrows()])
 
 
@@ -441,8 +456,8 @@ def record_ids(tables) -> set[str]:
 def record_note(tables, record_id: str) -> dict:
     """What a numbered source marker points at: its address, a short description and its source."""
     table, page, kind = RECORDS[record_id.split("-")[0]]
-    row = tables[table].set_index("id", drop=False).loc[record_id]
-    sources = tables["sources"].set_index("id", drop=False)
+    row = tables.by_id(table).loc[record_id]
+    sources = tables.by_id("sources")
     source_id = record_id if kind == "Source" else row["source_id"]
     text = {
         "Figure": lambda: row["statement"],
@@ -474,7 +489,7 @@ def schema_block(tables, stats, links: PageLinks, package: dict | None = None) -
     for resource in package["resources"]:
         schema = resource["schema"]
         fields = pd.DataFrame([{
-            "name": f["name"], "type": f["type"], "title": f.get("title", ""), "description": f.get("description", ""),
+            "name": f["name"], "type": f.get("type", "string"), "title": f.get("title", ""), "description": f.get("description", ""),
             "rules": "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in f.get("constraints", {}).items()),
         } for f in schema["fields"]])
         keys = [f"primary key: {', '.join(schema.get('primaryKey', []))}"] + [
@@ -490,7 +505,8 @@ def changes_block(tables, stats, links: PageLinks, snapshots: list | None = None
     """Each release with what changed since the one before, and why; its summary from the release notes."""
     from scripts.changes import history
     if not snapshots:
-        return "<p>No release has been recorded yet.</p>"
+        return ("<p>No version has been released yet: this is the working draft, and the first release will "
+                "record every figure it shows.</p>")
     notes = notes or {}
     releases = [{"release": release, "previous": previous, "differences": differences,
                  "summary": release.get("summary") or notes.get(release["version"], {}).get("summary", ""),

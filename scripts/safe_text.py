@@ -23,7 +23,8 @@ def character_name(character: str) -> str:
 
 
 def begins_like_a_formula(text: str) -> bool:
-    return text.startswith(FORMULA_START)
+    """Leading spaces do not count: some importers trim them, then run what follows."""
+    return text.lstrip(" ").startswith(FORMULA_START)
 
 
 def invisible_characters(text: str) -> list[tuple[int, str]]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from scripts.load import DataError
+from scripts.load import DataError, figure_kind
 
 MONTH_NAMES = list(calendar.month_name)
 
@@ -96,12 +97,30 @@ def format_number(value: float, decimals: int = 0) -> str:
     so 'inf' or 'nan' never reaches a page."""
     if not math.isfinite(value):
         raise ValueError(f"refusing to show {value!r}: not a finite number")
-    return f"{round_half_up(value, decimals):,.{decimals}f}"
+    shown = round_half_up(value, decimals)
+    return f"{shown.copy_abs() if shown.is_zero() else shown:,.{decimals}f}"   # never "-0": -0.0 and -0.04 are 0
+
+
+def whole(value: float) -> int:
+    """A count as an int. Counts are validated as whole numbers (scripts/load.py), so this never truncates:
+    a fraction here would show one figure as two numbers, so it stops the build instead."""
+    if not float(value).is_integer():
+        raise ValueError(f"{value!r} is not a whole number, but it is used as a count")
+    return int(value)
 
 
 def rounded(value: float, decimals: int = 0) -> float:
     """The value as it is shown, for tables and charts that format it again."""
     return float(round_half_up(value, decimals))
+
+
+LOWER_BOUND_WORDS = ("at least", "no less than")
+
+
+def lower_bound(wording) -> str:
+    """The words that make a figure's value a minimum ("at least" in the wording "at least 423"), or ""."""
+    wording = "" if not isinstance(wording, str) else wording
+    return next((words for words in LOWER_BOUND_WORDS if wording.lower().startswith(words + " ")), "")
 
 
 def months_counted(dataset: pd.Series) -> tuple[int | None, str]:
@@ -140,6 +159,8 @@ def referral_rates(figures: pd.DataFrame, datasets: pd.DataFrame) -> pd.DataFram
             "counted_as": row.get("counted_as", row["counts"]),
             "area": row["area"],
             "count": row["value"],
+            "count_is_minimum": bool(lower_bound(row.get("wording", ""))),
+            "bound": lower_bound(row.get("wording", "")),
             "period": period_label(row["period_start"], row["period_end"]),
             "months": months,
             "months_counted": how,
@@ -176,7 +197,7 @@ def vote_margins(votes: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
             "vote": vote["id"], "date": vote["date"], "date_certainty": vote["date_certainty"],
             "house": vote["house"], "bill": vote["bill"],
             "question": vote["question"], "result": vote["result"],
-            "votes_for": votes_for, "votes_against": votes_against, "margin": int(margin),
+            "votes_for": votes_for, "votes_against": votes_against, "margin": whole(margin),
             "figure_ids": tuple(f for f in (vote["votes_for_figure_id"], vote["votes_against_figure_id"],
                                             vote["majority_figure_id"]) if f),
         })
@@ -219,7 +240,7 @@ def _figure_stat(name: str, figures: pd.DataFrame, figure_id: str) -> Statistic:
     value = row["value"]
     decimals = 0 if float(value).is_integer() else 1
     display = format_number(value, decimals) + ("%" if is_percentage(row["unit"]) else "")
-    return Statistic(name, int(value) if decimals == 0 else float(value), display,
+    return Statistic(name, whole(value) if decimals == 0 else float(value), display,
                      row["statement"], f"Taken directly from figure {figure_id} ({row['unit']}).", (figure_id,))
 
 
@@ -238,6 +259,12 @@ def _check_named_rows(tables) -> None:
         if vote_id not in set(tables["votes"]["id"]):
             problems.append(f"data/votes.csv: statistic '{name}_margin' reads vote {vote_id}, which is missing; expected that vote")
     for name, figure_id in QUOTED_FIGURES.items():
+        unit = figures.loc[figure_id, "unit"] if figure_id in figures.index else ""
+        if figure_id in figures.index and not name.endswith("_percent") and figure_kind(unit) != "count":
+            problems.append(f"{_where(tables, 'figures', figure_id, 'unit')}: figure {figure_id} has the unit '{unit}', "
+                            f"which makes it a {figure_kind(unit)}, but statistic '{name}' counts with it; expected a "
+                            "count of people, votes or referrals, as a whole number: a unit such as 'referrals'")
+            continue
         if figure_id in figures.index and name.endswith("_percent") != is_percentage(figures.loc[figure_id, "unit"]):
             problems.append(f"data/figures.csv, field 'unit': figure {figure_id} has the unit '{figures.loc[figure_id, 'unit']}', "
                             f"but statistic '{name}' " + ("is named as a percentage" if name.endswith("_percent") else
@@ -254,8 +281,30 @@ def _check_named_rows(tables) -> None:
         problems.append(f"data/referral_datasets.csv: the headline dataset '{HEADLINE_DATASET}' is missing; expected that row")
     elif not problems:
         problems += _divisor_problems(tables)
+    problems += _lower_bound_problems(tables)
     if problems:
         raise DataError(problems)
+
+
+def _lower_bound_problems(tables) -> list[str]:
+    """A count the source gives as a minimum ("at least 1,787") must say so wherever it is shown: its
+    wording carries the source's words, which every page, chart and download shows with the number."""
+    problems = []
+    for _, figure in tables["figures"].iterrows():
+        if pd.isna(figure["value"]):
+            continue
+        number = format_number(figure["value"], 0 if float(figure["value"]).is_integer() else 1)
+        numbers = "|".join(re.escape(n) for n in dict.fromkeys((number, number.replace(",", ""))))
+        said = re.search(rf"\b({'|'.join(LOWER_BOUND_WORDS)})\s+({numbers})(?!\d|[,.]\d)", figure["evidence"], re.I)
+        wording = figure["wording"] if isinstance(figure["wording"], str) else ""
+        if said and not lower_bound(wording):
+            problems.append(f"{_where(tables, 'figures', figure['id'], 'wording')}: the evidence of figure {figure['id']} says "
+                            f"'{said.group(0)}', but the wording is '{wording}', so the site would show {number} as an exact "
+                            f"count; expected '{said.group(1).lower()} {number}'")
+        elif lower_bound(wording) and wording[len(lower_bound(wording)):].strip() != number:
+            problems.append(f"{_where(tables, 'figures', figure['id'], 'wording')}: the wording '{wording}' gives a minimum "
+                            f"other than the value {number}; expected '{lower_bound(wording)} {number}'")
+    return problems
 
 
 def _where(tables, table: str, row_id: str, field: str) -> str:
@@ -348,20 +397,21 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
                   (QUOTED_FIGURES["enforcement_actions"], headline)))
 
     for _, rate in rates.iterrows():
-        add(Statistic(f"count_{rate['dataset']}", int(rate["count"]), format_number(rate["count"]),
-                      f"{rate['label']}: {rate['counted_as']}, {rate['area']}", f"Figure {rate['figure_id']}.",
+        minimum = f" ({rate['bound']} this many, in the source’s words)" if rate["bound"] else ""
+        add(Statistic(f"count_{rate['dataset']}", whole(rate["count"]), format_number(rate["count"]),
+                      f"{rate['label']}: {rate['counted_as']}, {rate['area']}{minimum}", f"Figure {rate['figure_id']}.",
                       (rate["figure_id"],)))
         if rate["months"] is not None and not pd.isna(rate["months"]):
             add(Statistic(f"monthly_{rate['dataset']}", rate["per_month"], format_number(rate["per_month"], 1),
-                          f"{rate['label']}: {rate['counted_as']} per month, {rate['area']}",
+                          f"{rate['label']}: {rate['counted_as']} per month, {rate['area']}{minimum}",
                           f"Figure {rate['figure_id']} divided by {rate['months_counted']}; rounded half up to one decimal place.",
                           (rate["figure_id"],)))
     add(Statistic("referral_datasets", len(rates), str(len(rates)), "Published counts of referrals in the evidence base",
                   "Rows in referral_datasets.csv.", ()))
 
     sbs = [QUOTED_FIGURES[k] for k in ("sbs_accepted", "sbs_partly_accepted", "sbs_not_accepted")]
-    answered = int(figure.loc[sbs, "value"].sum())
-    made = int(figure.loc[QUOTED_FIGURES["sbs_recommendations"], "value"])
+    answered = whole(figure.loc[sbs, "value"].sum())
+    made = whole(figure.loc[QUOTED_FIGURES["sbs_recommendations"], "value"])
     if answered != made:
         raise DataError([f"data/figures.csv: the Safety Before Status outcomes {', '.join(sbs)} add up to {answered}, "
                          f"but {QUOTED_FIGURES['sbs_recommendations']} says {made} recommendations were made; "
@@ -378,7 +428,7 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
 
     margins = vote_margins(tables["votes"], figures).set_index("vote")
     for name, vote_id in NAMED_VOTES.items():
-        margin = int(margins.loc[vote_id, "margin"])
+        margin = whole(margins.loc[vote_id, "margin"])
         add(Statistic(f"{name}_margin", abs(margin), str(abs(margin)),
                       f"Margin of the vote {vote_id} ({'for' if margin > 0 else 'against'} a firewall)",
                       "Votes for minus votes against, or the recorded majority.", margins.loc[vote_id, "figure_ids"]))

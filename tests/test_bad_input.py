@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +103,21 @@ def test_a_headline_period_in_years_only(data):
         for field, year in (("period_start", "2020"), ("period_end", "2023"))]
 
 
+def test_a_minimum_without_its_at_least(data):
+    """The source says "At least 1,787": left out of the wording, the site would show 1,787 as exact."""
+    line = set_cell(data / "figures.csv", "F-026", "wording", "")
+    assert statistics_problem(data) == (
+        f"data/figures.csv, line {line}, field 'wording': the evidence of figure F-026 says 'At least 1,787', but the "
+        "wording is '', so the site would show 1,787 as an exact count; expected 'at least 1,787'")
+
+
+def test_a_minimum_that_is_not_the_value(data):
+    line = set_cell(data / "figures.csv", "F-015", "wording", "at least 432")
+    assert statistics_problem(data) == (
+        f"data/figures.csv, line {line}, field 'wording': the wording 'at least 432' gives a minimum other than the "
+        "value 423; expected 'at least 423'")
+
+
 def test_formatting_refuses_what_is_not_a_finite_number():
     assert format_number(2672) == "2,672"
     for value in (float("inf"), float("-inf"), float("nan")):
@@ -137,6 +153,25 @@ def test_broken_datapackage_json(data):
      "\"figures.csv\""),
     (lambda d: d["resources"][1]["schema"]["fields"][2].update(type="money"),
      "resource 'figures', field 'value': type \"money\" is not used here; expected one of string, number, integer"),
+    (lambda d: d.pop("licenses"),
+     "field 'licenses': null is missing or incomplete; expected a list of licences, each with a name and a web "
+     "address, such as [{\"name\": \"CC-BY-4.0\", \"path\": \"https://creativecommons.org/licenses/by/4.0/\"}]"),
+    (lambda d: d.update(licenses=[{"name": "CC-BY-4.0"}]),
+     "field 'licenses': [{\"name\": \"CC-BY-4.0\"}] is missing or incomplete; expected a list of licences, each with a "
+     "name and a web address, such as [{\"name\": \"CC-BY-4.0\", \"path\": \"https://creativecommons.org/licenses/by/4.0/\"}]"),
+    (lambda d: d.pop("keywords"),
+     "field 'keywords': null is missing or not a list of words; expected a list of strings, such as "
+     "[\"domestic abuse\", \"police\"]"),
+    (lambda d: d.update(title=7), "field 'title': 7 is missing or not text; expected the dataset's title, as a string"),
+    (lambda d: d["resources"][1]["schema"]["fields"][2]["constraints"].update(minimum="0"),
+     "resource 'figures', field 'value', constraint 'minimum': \"0\" is not a number; expected a number without "
+     "quotes, such as \"minimum\": 0"),
+    (lambda d: d["resources"][1]["schema"]["fields"][0]["constraints"].update(pattern="^F-[0-9"),
+     "resource 'figures', field 'id', constraint 'pattern': \"^F-[0-9\" is not a valid pattern (unterminated "
+     "character set at position 3); expected a regular expression such as \"^S-[0-9]{3,}$\""),
+    (lambda d: d["resources"][1]["schema"]["foreignKeys"][0]["reference"].update(resource="source"),
+     "resource 'figures', foreignKeys: \"source\" is not a table in this package; expected one of figures, forces, "
+     "helplines, quotes, recommendations, referral_datasets, sources, timeline, votes"),
 ])
 def test_a_datapackage_json_the_site_cannot_use(data, change, expected):
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
@@ -147,8 +182,18 @@ def test_a_datapackage_json_the_site_cannot_use(data, change, expected):
 
 # ------------------------------------------------------------ release snapshots
 
-def test_a_half_written_release_snapshot(data):
+# A snapshot as an early release wrote it (the repository itself has none until its first release).
+SNAPSHOT = Path(__file__).parent / "fixtures" / "release-1.0.0.json"
+
+
+def with_snapshot(data: Path) -> Path:
     snapshot = data / "releases" / "1.0.0.json"
+    snapshot.write_bytes(SNAPSHOT.read_bytes())
+    return snapshot
+
+
+def test_a_half_written_release_snapshot(data):
+    snapshot = with_snapshot(data)
     snapshot.write_bytes(snapshot.read_bytes()[:300])
     assert the_problem(data) == (
         "data/releases/1.0.0.json, line 7, column 16: this is not valid JSON (Unterminated string); expected a release "
@@ -157,14 +202,14 @@ def test_a_half_written_release_snapshot(data):
 
 
 def test_an_empty_release_snapshot(data):
-    (data / "releases" / "1.0.0.json").write_bytes(b"")
+    with_snapshot(data).write_bytes(b"")
     assert the_problem(data) == ("data/releases/1.0.0.json: the file is empty (perhaps a write was interrupted); "
                                  "expected a release snapshot (JSON) as `make release` writes it; restore it from git "
                                  "(git checkout -- data/releases/1.0.0.json) or fix it by hand")
 
 
 def test_a_release_snapshot_of_the_wrong_shape(data):
-    snapshot = data / "releases" / "1.0.0.json"
+    snapshot = with_snapshot(data)
     content = json.loads(snapshot.read_text(encoding="utf-8"))
     content["version"] = "1.0.1"
     content["statistics"]["referrals_total"] = {"display": 537}
@@ -173,6 +218,186 @@ def test_a_release_snapshot_of_the_wrong_shape(data):
         "data/releases/1.0.0.json, field 'version': \"1.0.1\" differs from the file name; expected \"1.0.0\"",
         "data/releases/1.0.0.json, statistic 'referrals_total': {\"display\": 537} is not a statistic; expected "
         "{\"display\": \"537\", \"label\": \"...\", \"sources\": [\"S-001\"]}"]
+
+
+def change_snapshot(data: Path, change) -> None:
+    path = with_snapshot(data)
+    content = json.loads(path.read_text(encoding="utf-8"))
+    change(content)
+    path.write_text(json.dumps(content), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda s: s.update(published=2026), "field 'published': 2026 is not a date written YYYY-MM-DD"),
+    (lambda s: s.update(published="garbage"), "field 'published': \"garbage\" is not a date written YYYY-MM-DD"),
+    (lambda s: s.update(published="2026-13-45"), "field 'published': \"2026-13-45\" is not a date (there is no such day)"),
+    (lambda s: s.update(published="0026-11-25"), "field 'published': \"0026-11-25\" is not a plausible year for this site"),
+    (lambda s: s.pop("published"), "field 'published': null is not a date written YYYY-MM-DD"),
+])
+def test_a_release_snapshot_without_a_real_publication_date(data, change, expected):
+    change_snapshot(data, change)
+    assert the_problem(data) == (f"data/releases/1.0.0.json, {expected}; expected the day the release was published, "
+                                 "such as \"2026-11-25\"")
+
+
+def test_a_release_snapshot_whose_fields_have_the_wrong_type(data):
+    change_snapshot(data, lambda s: s.update(changes="none", summary=["a list"], data_version=None))
+    assert problems(data) == [
+        "data/releases/1.0.0.json, field 'data_version': null is not text; expected the data version it was built "
+        "from, such as \"1.0.0\"",
+        "data/releases/1.0.0.json, field 'summary': [\"a list\"] is not text; expected a sentence (or leave the field out)",
+        "data/releases/1.0.0.json, field 'changes': \"none\" is not a JSON object; expected {\"statistic_name\": "
+        "{\"kind\": \"revision\", \"reason\": \"...\", \"old\": \"537\", \"new\": \"612\"}}"]
+
+
+def test_a_release_snapshot_saved_with_a_byte_order_mark_reads_as_without(data):
+    from scripts.changes import load_snapshots
+    path = with_snapshot(data)
+    before = load_snapshots(data / "releases")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    load(data)
+    assert load_snapshots(data / "releases") == before
+
+
+def test_broken_release_notes(data):
+    (data / "releases" / "notes.yml").write_text('"1.0.0":\n  summary: [unclosed\n', encoding="utf-8")
+    assert the_problem(data) == (
+        "data/releases/notes.yml, line 3, column 1: this is not valid YAML (expected ',' or ']', but got '<stream "
+        "end>'); expected release notes as in the example at the top of notes.yml; restore it from git (git checkout "
+        "-- data/releases/notes.yml) or fix it by hand")
+
+
+def test_release_notes_of_the_wrong_shape(data):
+    (data / "releases" / "notes.yml").write_text(
+        '"1.0.0":\n  kind: fix\n  summary: 5\n  statistics:\n    referrals_total: {kind: revision, reason: [a]}\n'
+        '"1.1.0": just a sentence\n', encoding="utf-8")
+    where = "data/releases/notes.yml, release"
+    assert problems(data) == [
+        f"{where} \"1.0.0\", field 'kind': \"fix\" is not a kind of change; expected revision or correction",
+        f"{where} \"1.0.0\", field 'summary': 5 is not text; expected a sentence (put it in quotes if it starts with "
+        "[, { or a number)",
+        f"{where} \"1.0.0\", statistic 'referrals_total', field 'reason': [\"a\"] is not text; expected a sentence "
+        "(put it in quotes if it starts with [, { or a number)",
+        f"{where} \"1.1.0\": \"just a sentence\" is not a set of notes; expected summary, kind, reason and statistics "
+        "under it, indented"]
+
+
+# ------------------------------------------------------------ a counted figure is a whole count
+
+COUNTED_HERE = ("is counted here; expected a count of people, votes or referrals, as a whole number: a unit such as "
+                "'referrals' on figures.csv line")
+
+
+@pytest.mark.parametrize("unit, value, kind", [("thousand domestic abuse victims referred", "1.5",
+                                                "count in thousands or millions"),
+                                               ("% of victims referred", "45.5", "percentage")])
+def test_a_referral_count_must_be_a_whole_count(data, unit, value, kind):
+    set_cell(data / "figures.csv", "F-019", "unit", unit)
+    figure_line = set_cell(data / "figures.csv", "F-019", "value", value)
+    line = line_of(data / "referral_datasets.csv", "ferret_2020_2022")
+    assert the_problem(data) == (
+        f"data/referral_datasets.csv, line {line}, field 'figure_id': figure F-019 has the unit '{unit}', which makes "
+        f"it a {kind}, but it {COUNTED_HERE} {figure_line}")
+
+
+def test_a_vote_must_be_a_whole_count(data):
+    figure_line = set_cell(data / "figures.csv", "F-071-A", "unit", "thousand peers")
+    line = line_of(data / "votes.csv", "V-005")
+    assert the_problem(data) == (
+        f"data/votes.csv, line {line}, field 'votes_for_figure_id': figure F-071-A has the unit 'thousand peers', "
+        f"which makes it a count in thousands or millions, but it {COUNTED_HERE} {figure_line}")
+
+
+def test_a_quoted_count_must_be_a_whole_count(data):
+    line = set_cell(data / "figures.csv", "F-049-A", "unit", "% of recommendations fully accepted")
+    assert statistics_problem(data) == (
+        f"data/figures.csv, line {line}, field 'unit': figure F-049-A has the unit '% of recommendations fully "
+        "accepted', which makes it a percentage, but statistic 'sbs_accepted' counts with it; expected a count of "
+        "people, votes or referrals, as a whole number: a unit such as 'referrals'")
+
+
+def test_a_count_is_never_truncated():
+    from scripts.stats import whole
+    assert whole(537.0) == 537
+    with pytest.raises(ValueError, match="not a whole number"):
+        whole(537.5)
+
+
+# ------------------------------------------------------------ signs and digits
+
+def test_minus_zero_is_refused_and_never_printed(data):
+    line = set_cell(data / "figures.csv", "F-006", "value", "-0")
+    assert the_problem(data) == (f"data/figures.csv, line {line}, field 'value': '-0' has a minus sign, which would be "
+                                 "shown; expected a whole number from 0 to 1,000,000,000 (write 0 without the sign)")
+    assert format_number(-0.0) == "0" and format_number(-0.04, 1) == "0.0" and format_number(-0.4) == "0"
+    assert format_number(-2.5) == "-3"
+
+
+def test_a_negative_count_is_refused_even_without_the_schemas_minimum(data):
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    del descriptor["resources"][1]["schema"]["fields"][2]["constraints"]
+    (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    line = set_cell(data / "figures.csv", "F-019", "value", "-5")
+    assert the_problem(data) == (f"data/figures.csv, line {line}, field 'value': '-5' is negative; expected a whole "
+                                 "number from 0 to 1,000,000,000")
+
+
+@pytest.mark.parametrize("value, found", [("٤٥١", "U+0664 ARABIC-INDIC DIGIT FOUR (character 1), which looks like '4'"),
+                                          ("５３７", "U+FF15 FULLWIDTH DIGIT FIVE (character 1), which looks like '5'"),
+                                          ("53\u00a07", "U+00A0 NO-BREAK SPACE (character 3), which looks like ' '")])
+def test_numbers_in_other_scripts_digits_are_named(data, value, found):
+    line = set_cell(data / "figures.csv", "F-019", "value", value)
+    assert the_problem(data) == (f"data/figures.csv, line {line}, field 'value': '{value}' contains {found} but is not "
+                                 "an ASCII digit; expected a number written in the digits 0-9 (retype it)")
+
+
+# ------------------------------------------------------------ plausible dates
+
+@pytest.mark.parametrize("table, row_id, field, value, years", [
+    ("timeline", "T-001", "date", "9999-12-31", "1900 to {next_year}"),
+    ("timeline", "T-001", "date", "0001-01-01", "1900 to {next_year}"),
+    ("figures", "F-001", "period_start", "0000-01", "1900 to {next_year}"),
+    ("figures", "F-050", "period_end", "2101", "1900 to 2100"),
+])
+def test_a_date_outside_plausible_years(data, table, row_id, field, value, years):
+    from datetime import date
+    line = set_cell(data / f"{table}.csv", row_id, field, value)
+    assert the_problem(data) == (f"data/{table}.csv, line {line}, field '{field}': '{value}' is not a plausible date "
+                                 f"for this evidence; expected a year from {years.format(next_year=date.today().year + 1)} "
+                                 "(a typing slip in the year?)")
+
+
+def test_a_referral_count_that_ends_in_the_future(data):
+    line = set_cell(data / "figures.csv", "F-001", "period_end", "2099-12")
+    assert the_problem(data) == (f"data/figures.csv, line {line}, field 'period_end': the period of figure F-001 ends "
+                                 "in 2099-12, but it counts referrals that have already happened; expected the end of "
+                                 "the period the source counted, in the past")
+
+
+# ------------------------------------------------------------ messages that do not mislead
+
+@pytest.mark.parametrize("old, new, cells", [(b"\nV-003,", b"\nV-003,extra,", 16), (b"\nV-003,", b"\n", 14)])
+def test_a_row_with_a_cell_too_many_or_too_few_is_one_message(data, old, new, cells):
+    line = line_of(data / "votes.csv", "V-003")
+    edit(data / "votes.csv", old, new)
+    header = (data / "votes.csv").read_text(encoding="utf-8").splitlines()[0].replace(",", ", ")
+    assert the_problem(data) == (f"data/votes.csv, line {line}: the row has {cells} cells; expected 15, one per column "
+                                 f"({header}); a comma too many or too few, or a cell with a comma in it not in double "
+                                 "quotes?")
+
+
+def test_the_example_is_never_the_bad_value(data):
+    line = set_cell(data / "referral_datasets.csv", "ferret_2020_2022", "months", "1.5")
+    message = the_problem(data)
+    assert message.startswith(f"data/referral_datasets.csv, line {line}, field 'months': '1.5' is not a whole number; "
+                              "expected a whole number of 1 or more, such as ")
+    assert not message.endswith("1.5") and message.rsplit(" ", 1)[1].isdigit()
+
+
+def test_no_regular_expression_is_shown(data):
+    line = set_cell(data / "votes.csv", "V-003", "majority_figure_id", "eighty")   # the only row with one
+    assert the_problem(data) == (f"data/votes.csv, line {line}, field 'majority_figure_id': 'eighty' does not have the "
+                                 "right form; expected a value like F-001")
 
 
 # ------------------------------------------------------------ text that is safe everywhere
@@ -189,6 +414,14 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula(data, text, shown):
         f"data/quotes.csv, line {line}, field 'quote': {shown}, so a spreadsheet that opens the download would run it "
         "as a formula; expected text that begins with a letter, a digit or a quote mark (reword it, for example "
         "'minus 5' or 'at ...')")
+
+
+def test_a_formula_after_leading_spaces(data):
+    line = set_cell(data / "quotes.csv", "Q-002", "quote", '  =HYPERLINK("http://x","click")')
+    assert the_problem(data) == (
+        f"data/quotes.csv, line {line}, field 'quote': '  =HYPERLINK…' (32 characters) begins with =, so a spreadsheet "
+        "that opens the download would run it as a formula; expected text that begins with a letter, a digit or a "
+        "quote mark (reword it, for example 'minus 5' or 'at ...')")
 
 
 def test_text_that_begins_with_a_tab(data):
@@ -302,6 +535,13 @@ def test_chart_csvs_never_begin_a_cell_like_a_formula():
 
 # ------------------------------------------------------------ the common slips
 
+def test_a_file_saved_as_utf_16(data):
+    path = data / "helplines.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace(",", "\t").encode("utf-16"))
+    assert the_problem(data) == ("data/helplines.csv: the file is saved as UTF-16 (Excel's 'Unicode Text'); expected "
+                                 "the file saved as CSV UTF-8 (in a spreadsheet: Save As, CSV UTF-8, comma-delimited)")
+
+
 def test_an_empty_file(data):
     header = (data / "votes.csv").read_text(encoding="utf-8").splitlines()[0]
     (data / "votes.csv").write_bytes(b"")
@@ -376,8 +616,33 @@ def test_ids_have_no_fixed_number_of_digits(data):
         if table == "forces":
             copy = copy.replace("British Transport Police", "Example Police Service")
         path.write_text(path.read_text(encoding="utf-8") + copy + "\n", encoding="utf-8")
+    set_cell(data / "sources.csv", "S-060", "copy_of", "S-1000")
     tables = load(data)
     assert "P-100" in set(tables["forces"]["id"]) and "S-1000" in set(tables["sources"]["id"])
+
+
+def test_every_id_pattern_accepts_more_digits():
+    import re
+    descriptor = json.loads((Path(__file__).parent.parent / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    patterns = {(resource["name"], field["name"]): field["constraints"]["pattern"]
+                for resource in descriptor["resources"] for field in resource["schema"]["fields"]
+                if "pattern" in field.get("constraints", {}) and re.match(r"\^\[?[A-Z]", field["constraints"]["pattern"])
+                and "[EW]" not in field["constraints"]["pattern"]}   # ONS codes have a fixed length by definition
+    assert ("sources", "copy_of") in patterns and len(patterns) > 10
+    for (table, field), pattern in patterns.items():
+        letter = re.match(r"\^\[?([A-Z])", pattern).group(1)
+        assert re.match(pattern, f"{letter}-12345"), (table, field, pattern)
+
+
+def test_an_unexpected_failure_on_a_page_is_one_plain_line():
+    from mkdocs.exceptions import PluginError
+    from scripts.hooks import _stop_plainly
+    with pytest.raises(PluginError) as error:
+        _stop_plainly(TypeError("'<' not supported"), "docs/index.md (its publication line, from data/releases/ "
+                                                        "and mkdocs.yml)")
+    assert str(error.value).startswith("docs/index.md (its publication line, from data/releases/ and mkdocs.yml): the "
+                                       "build stopped on something in the data it did not expect")
+    assert str(error.value).endswith("Technical detail: TypeError: '<' not supported")
 
 
 # ------------------------------------------------------------ through the whole build: nothing ships
@@ -391,7 +656,8 @@ def built_project(tmp_path_factory):
 
 
 def restore(project: Path) -> None:
-    subprocess.run(["cp", "-r", str(Path(__file__).parent.parent / "data") + "/.", str(project / "data")], check=True)
+    shutil.rmtree(project / "data")   # also drops files a breakage added
+    shutil.copytree(Path(__file__).parent.parent / "data", project / "data")
 
 
 @pytest.mark.parametrize("name, breakage, message", [
@@ -406,8 +672,19 @@ def restore(project: Path) -> None:
      lambda d: set_cell(d / "figures.csv", "F-001", "value", "0"),
      "field 'value': the headline count F-001 is 0, but the site divides by it"),
     ("a half-written release snapshot",
-     lambda d: (d / "releases" / "1.0.0.json").write_bytes((d / "releases" / "1.0.0.json").read_bytes()[:200]),
+     lambda d: (d / "releases" / "1.0.0.json").write_bytes(SNAPSHOT.read_bytes()[:200]),
      "data/releases/1.0.0.json, line "),
+    ("a release snapshot whose publication date is a number",
+     lambda d: change_snapshot(d, lambda s: s.update(published=2026)),
+     "data/releases/1.0.0.json, field 'published': 2026 is not a date written YYYY-MM-DD"),
+    ("datapackage.json without licences",
+     lambda d: (d / "datapackage.json").write_text(json.dumps(
+         {k: v for k, v in json.loads((d / "datapackage.json").read_text(encoding="utf-8")).items() if k != "licenses"}),
+         encoding="utf-8"),
+     "data/datapackage.json, field 'licenses': null is missing or incomplete"),
+    ("broken release notes",
+     lambda d: (d / "releases" / "notes.yml").write_text('"1.0.0":\n  summary: [unclosed\n', encoding="utf-8"),
+     "data/releases/notes.yml, line 3, column 1: this is not valid YAML"),
     ("a formula in a quote",
      lambda d: set_cell(d / "quotes.csv", "Q-001", "quote", '=HYPERLINK("http://x","click")'),
      "field 'quote': '=HYPERLINK(\"…' (30 characters) begins with =, so a spreadsheet"),

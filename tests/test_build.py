@@ -45,6 +45,17 @@ def test_no_token_is_left_unresolved(built_site):
         assert "{{" not in text and "{%" not in text, page
 
 
+def test_no_template_is_published(built_site):
+    """Page-fragment templates live beside the theme overrides; none of them is a file for readers."""
+    site = Path(built_site["dir"])
+    assert not (site / "fragments").exists()
+    for path in site.rglob("*"):
+        if path.suffix in (".svg", ".html", ".css", ".js", ".txt") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "{%" not in text, path
+            assert path.suffix != ".svg" or "{{" not in text, path   # pages may show a token in an example
+
+
 def test_every_statistic_link_has_an_entry_on_methods(built_site):
     methods = soup(built_site["dir"] / "methods" / "index.html")
     entries = {row["id"] for row in methods.select("tr[id^=stat-]")}
@@ -65,7 +76,9 @@ def test_every_chart_has_drawings_with_title_and_description_table_source_and_do
             assert svg.get("role") == "img"
             assert svg.find(f"{SVG}title").text == chart.title
             assert len(svg.find(f"{SVG}desc").text) > 40
-        assert (site / "charts" / f"{chart.name}.csv").read_text(encoding="utf-8") == chart_csv(chart)
+        csv_bytes = (site / "charts" / f"{chart.name}.csv").read_bytes()
+        assert csv_bytes.startswith(b"\xef\xbb\xbf")   # a byte order mark, so that Excel reads UTF-8
+        assert csv_bytes.decode("utf-8-sig") == chart_csv(chart)
         figures = [f for document in html_pages.values() for f in document.select(f"figure#chart-{chart.name}")]
         assert figures, f"chart {chart.name} is on no page"
         figure = figures[0]
@@ -73,14 +86,14 @@ def test_every_chart_has_drawings_with_title_and_description_table_source_and_do
         assert figure.find(recursive=False).name == "figcaption" and figure.figcaption.get_text(strip=True) == chart.title
         assert figure.select_one("picture > source[media]")["srcset"].endswith(f"charts/{chart.name}-narrow.svg")
         assert figure.find("img")["src"].endswith(f"charts/{chart.name}-wide.svg")
-        assert figure.find("img")["alt"] == chart.title
+        assert figure.find("img")["alt"] == chart.summary != chart.title   # what is drawn; the caption says the point
         table = figure.find("table")
         assert table.find("caption") and len(table.select("tbody tr")) == len(chart.data)
         assert "Source:" in figure.get_text()
         assert not re.search(r"\b[FST]-\d{3}\b", figure.select_one(".chart-source").get_text())   # publishers, not record IDs
         for download in ("csv", "svg", "png", "zip"):
             assert figure.find("a", href=re.compile(rf"charts/{chart.name}\.{download}$"), download=True), download
-            assert (site / "charts" / f"{chart.name}.{download}").stat().st_size > 100
+            assert (site / "charts" / f"{chart.name}.{download}").stat().st_size > 60   # not empty: a header and rows at least
 
 
 ASSET_ATTRIBUTES = [("script", "src"), ("link", "href"), ("img", "src"), ("source", "src"), ("iframe", "src"),

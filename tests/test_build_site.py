@@ -63,6 +63,24 @@ def test_a_link_that_points_nowhere_is_refused(project, tmp_path):
     assert tree_hashes(project / "site") == before
 
 
+def test_a_site_that_is_a_file_is_refused_before_building(project):
+    (project / "site").rename(project / "site-kept")
+    (project / "site").write_text("x\n")
+    try:
+        started = time.monotonic()
+        result = build_site(project)
+        took = time.monotonic() - started
+        assert (project / "site").read_text() == "x\n"
+    finally:
+        (project / "site").unlink()
+        (project / "site-kept").rename(project / "site")
+    assert result.returncode == 2
+    assert ("Not built: site is a file, not a folder; expected site to be the site's folder (move the file away, or "
+            "remove it: rm site)") in result.stderr
+    assert "Traceback" not in result.stderr and took < 30   # refused before mkdocs runs
+    assert not list(project.glob(".site-build-*"))
+
+
 def test_one_build_at_a_time_and_site_is_always_there(project):
     """While another build holds the lock, a second one waits; while it swaps, site/ never disappears."""
     with open(project / ".site.lock", "a") as lock:

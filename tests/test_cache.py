@@ -78,6 +78,32 @@ def test_an_edited_value_in_the_pipeline_memo(project):
     assert "is damaged" in rebuild(project, "edited-memo")
 
 
+def test_damaged_compiled_templates_are_compiled_again(project):
+    compiled = entries(project, "jinja", "*/*")
+    for entry in compiled:
+        content = bytearray(entry.read_bytes())
+        content[-1] ^= 0x01
+        entry.write_bytes(bytes(content))
+    log = rebuild(project, "damaged-templates")
+    # Every theme template is loaded on every build: each is found damaged and compiled again (and the
+    # site is identical, which rebuild() checks); fragments load only when the memo does not answer.
+    theme = [entry for entry in compiled if entry.parent.name.startswith("theme-")]
+    assert theme and all(f"{entry.name} is damaged" in log for entry in theme), log
+
+
+def test_an_edited_fragment_template_is_not_answered_from_the_memo(project):
+    """The memo of page fragments is keyed on their templates too: an edit shows on the next build."""
+    template = project["dir"] / "overrides" / "fragments" / "publication.html"
+    original = template.read_text(encoding="utf-8")
+    try:
+        template.write_text(original.replace("Published", "First published", 1), encoding="utf-8")
+        result = mkdocs_build(project["dir"], project["tmp"] / "edited-template")
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "First published" in (project["tmp"] / "edited-template" / "index.html").read_text(encoding="utf-8")
+    finally:
+        template.write_text(original, encoding="utf-8")
+
+
 def test_a_half_written_notebook_cache(project):
     entry = entries(project, "mkdocs-jupyter", "*/*.json")[0]
     entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])

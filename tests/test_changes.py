@@ -1,5 +1,6 @@
 """The "What changed" page: differences between two release snapshots, shown with their sources."""
 import copy
+import subprocess
 
 from bs4 import BeautifulSoup
 
@@ -78,3 +79,26 @@ def test_a_snapshot_is_written_whole_and_never_over_another(tmp_path):
     with pytest.raises(FileExistsError):
         write_snapshot({**old, "published": "2030-01-01"}, tmp_path)
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["1.0.0.json"]
+
+
+def test_before_the_first_release_the_page_names_no_release():
+    """No snapshot yet (the repository before its first `make release`): no phantom version, no changes."""
+    from scripts.changes import changes_index
+    from scripts.render import corrections_log_block
+    tables = load()
+    stats = compute_statistics(tables)
+    current = snapshot(stats, tables["figures"], "unreleased", "1.0.0", "")
+    page = BeautifulSoup(changes_block(tables, stats, PageLinks(root="../"), snapshots=[], current=current), "html.parser")
+    assert "No version has been released yet" in page.get_text() and not page.select(".release")
+    assert changes_index([]) == {"latest": None, "changes": []}
+    assert "No release has corrected a figure" in corrections_log_block(tables, stats, PageLinks(root="../"), snapshots=[])
+
+
+def test_the_repository_holds_only_snapshots_of_deployed_releases():
+    """Snapshots are written by `make release` alone; none is committed by hand before the first one."""
+    from scripts.changes import RELEASES_DIR
+    committed = subprocess.run(["git", "ls-files", "--", str(RELEASES_DIR)], capture_output=True, text=True,
+                               cwd=RELEASES_DIR, check=True).stdout.split()
+    snapshots = [p for p in committed if p.endswith(".json")]
+    assert all("Release " in subprocess.run(["git", "log", "--format=%s", "--", p], capture_output=True, text=True,
+                                            cwd=RELEASES_DIR, check=True).stdout for p in snapshots), snapshots

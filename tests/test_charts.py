@@ -3,6 +3,7 @@ downloads (SVG, PNG, CSV, ZIP) that carry their title, sources, address, version
 reference no other host and have neutral names."""
 from __future__ import annotations
 
+import csv as csv_module
 import html
 import io
 import json
@@ -11,13 +12,14 @@ import struct
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from scripts.chart_files import LATIN_1, page_svg
 from scripts.charts import KEY_EVENTS, LAYOUTS, build_charts, spread, stack_levels
 from scripts.load import DataError, load
 from scripts.render import chart_csv
-from scripts.stats import compute_statistics
+from scripts.stats import compute_statistics, format_number, lower_bound
 from tests.conftest import require_chromium
 
 require_chromium()
@@ -188,6 +190,7 @@ def test_downloaded_images_carry_title_sources_address_versions_date_and_licence
         # The PNG is that SVG drawn (at twice its size): the provenance is drawn in the image too.
         width, height = (int(v) for v in re.search(r'<svg[^>]* width="(\d+)" height="(\d+)"', svg).groups())
         assert png_size(png) == (2 * width, 2 * height)
+        assert png[25] == 3 and len(png) < 200_000, (chart.name, png[25], len(png))   # a palette PNG: small
 
 
 def test_exported_images_reference_no_other_host(built_site):
@@ -201,12 +204,20 @@ def test_each_chart_zip_holds_its_csv_with_readme_and_metadata(built_site, chart
         archive = zipfile.ZipFile(io.BytesIO((built_site["dir"] / "charts" / f"{chart.name}.zip").read_bytes()))
         names = sorted(archive.namelist())
         assert names == sorted(f"{chart.name}/{n}" for n in (f"{chart.name}.csv", "README.txt", "metadata.json"))
-        csv = archive.read(f"{chart.name}/{chart.name}.csv").decode("utf-8")
-        assert csv == chart_csv(chart) == (built_site["dir"] / "charts" / f"{chart.name}.csv").read_text(encoding="utf-8")
+        zipped = archive.read(f"{chart.name}/{chart.name}.csv")
+        downloaded = (built_site["dir"] / "charts" / f"{chart.name}.csv").read_bytes()
+        # UTF-8 with a byte order mark, so that Excel reads ’ and – as themselves.
+        assert zipped == downloaded and downloaded.startswith(b"\xef\xbb\xbf")
+        assert downloaded.decode("utf-8-sig") == chart_csv(chart)
         readme = archive.read(f"{chart.name}/README.txt").decode("utf-8")
         assert readme.startswith(chart.title) and "Licence: CC BY 4.0" in readme and f"#chart-{chart.name}" in readme
+        assert "YYYY-MM is a month" in readme
         metadata = json.loads(archive.read(f"{chart.name}/metadata.json"))
         assert metadata["site_version"] == "dev" and metadata["data_version"] == "1.0.0" and metadata["sources"]
+        # Every column of the CSV, in order, is described in the README and in metadata.json.
+        header = next(csv_module.reader(io.StringIO(downloaded.decode("utf-8-sig"))))
+        described = re.findall(r"^  (\w+): ", readme.split(f"Columns of {chart.name}.csv", 1)[1], re.M)
+        assert described == header == list(metadata["columns"]), chart.name
 
 
 def test_no_chart_csv_cell_starts_with_what_a_spreadsheet_reads_as_a_formula(built_site):
@@ -222,3 +233,109 @@ TOPIC_WORDS = re.compile(r"abuse|immigra|referr|victim|domestic|police|enforce|d
 def test_chart_files_have_neutral_names(built_site):
     names = [p.name for p in (built_site["dir"] / "charts").iterdir()]
     assert names and not [n for n in names if TOPIC_WORDS.search(n)]
+
+
+# ----------------------------------------------------------------------- what the charts say
+
+def test_integers_are_written_as_integers_and_mixed_measures_carry_a_unit(charts):
+    for chart in charts.values():
+        text = chart_csv(chart)
+        for column in chart.data.columns:
+            if column in ("count", "value", "out_of"):
+                cells = [row[column] for row in csv_module.DictReader(io.StringIO(text))]
+                assert not [c for c in cells if c.endswith(".0")], (chart.name, column, cells)
+    outcomes = charts["outcomes"].data
+    assert outcomes["unit"].nunique() == len(outcomes) and outcomes["unit"].str.len().min() > 0
+
+
+def test_a_minimum_is_never_shown_without_its_at_least(built_site, charts):
+    """A count whose evidence says "at least 1,787" is shown as "at least 1,787" on every page, in every
+    drawing and download, and in every rate worked out from it."""
+    tables = load()
+    figures = tables["figures"].set_index("id")
+    said = {i for i, f in figures.iterrows() if pd.notna(f["value"]) and re.search(
+        rf"\b(at least|no less than) {re.escape(format_number(f['value']))}\b", f["evidence"], re.I)}
+    minimums = {i for i, f in figures.iterrows() if lower_bound(f["wording"])}
+    assert {"F-015", "F-026"} <= said == minimums
+    stats = compute_statistics(tables)
+    shown = {format_number(figures.loc[i, "value"]) for i in minimums if figures.loc[i, "value"] >= 100}
+    shown |= {s.display for s in stats.values() if s.name.startswith("monthly_") and set(s.figure_ids) & minimums}
+    assert {"423", "1,787"} <= shown
+
+    def bare(text: str) -> list[str]:
+        text = re.sub(r"\s+", " ", html.unescape(text))
+        return [text[max(0, m.start() - 60):m.end() + 20] for number in shown
+                for m in re.finditer(rf"(?<![\d,.]){re.escape(number)}(?![\d]|,\d)", text)
+                if not re.search(r"(at least|no less than)\b", text[max(0, m.start() - 60):m.start()], re.I)]
+
+    counts = charts["counts"]
+    problems = []
+    for layout in LAYOUTS:
+        problems += bare(svg_text(page_svg(counts, layout)))
+    charts_dir = built_site["dir"] / "charts"
+    problems += bare(svg_text((charts_dir / "counts.svg").read_text(encoding="utf-8")))
+    problems += bare(counts.description)
+    rows = list(csv_module.DictReader(io.StringIO((charts_dir / "counts.csv").read_bytes().decode("utf-8-sig"))))
+    for row in rows:
+        assert row["count_is_minimum"] == ("yes" if row["figure_id"] in minimums else "no"), row
+        assert row["count_shown"].startswith("at least ") == (row["figure_id"] in minimums), row
+    for page in ("findings", "figures", "methods", "analysis"):
+        text = (built_site["dir"] / page / "index.html").read_text(encoding="utf-8")
+        text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+        problems += [f"{page}: {p}" for p in bare(re.sub(r"<[^>]+>", " ", text))]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_responses_chart_draws_only_what_its_sources_count(charts):
+    responses = charts["responses"]
+    assert set(responses.figure_ids) == set(responses.data["figure_id"]) and not responses.source_ids
+    drawn = html.unescape(svg_text(page_svg(responses, "wide")))
+    assert "tracked on this site" not in drawn and "unclear" not in drawn
+    # The title and the drawing count the same recommendations.
+    accepted, total = responses.data.set_index("status").loc["accepted", "count"], responses.data["count"].sum()
+    assert f"accepted {accepted} of the Commissioner’s {total} " in responses.title
+    assert f"response to its {total} recommendations" in drawn and str(accepted) in drawn.split()
+
+
+def test_the_outcomes_chart_names_each_statements_area_and_who_reported_it(charts):
+    outcomes = charts["outcomes"]
+    assert list(outcomes.data["area"]) == ["England and Wales", "UK"]
+    for layout in LAYOUTS:
+        drawn = html.unescape(svg_text(page_svg(outcomes, layout)))
+        assert "as reported by NCDV" in drawn and "England and Wales" in drawn and "covers UK" in drawn
+        assert "documents, areas, periods and measures" in drawn
+    assert "England and Wales" in outcomes.description and "(UK)" in outcomes.description
+
+
+def test_alt_text_says_what_is_drawn_not_the_title_again(built_site, charts):
+    page = (built_site["dir"] / "findings" / "index.html").read_text(encoding="utf-8")
+    for name in ("counts", "outcomes"):
+        alt = html.unescape(re.search(rf'<img src="[^"]*charts/{name}-wide.svg"[^>]* alt="([^"]+)"', page).group(1))
+        assert alt == charts[name].summary and alt != charts[name].title
+
+
+def test_drawings_carry_no_per_mark_screen_reader_labels(built_site):
+    for image in (built_site["dir"] / "charts").glob("*.svg"):
+        svg = image.read_text(encoding="utf-8")
+        assert not re.search(r'graphics-symbol|aria-label="x:|(text|rect|rule|symbol) mark container', svg), image.name
+
+
+def test_the_timeline_csv_names_each_events_source(charts):
+    timeline = charts["timeline"].data
+    assert timeline["source_id"].str.match(r"^S-\d{3,}$").all()
+    assert list(timeline["source_id"]) == list(load()["timeline"]["source_id"])
+    # The source line names the key events' sources, and says where the others are.
+    assert "other events marked" in charts["timeline"].more_sources
+
+
+def test_a_release_build_pins_each_downloaded_chart_to_its_version(tmp_path, monkeypatch):
+    """In a release (SITE_VERSION set), the address inside each downloaded image is that version's page,
+    which stays valid after later releases."""
+    from tests.conftest import ROOT, mkdocs_build
+    monkeypatch.setenv("SITE_VERSION", "1.0.0")
+    result = mkdocs_build(ROOT, tmp_path / "site", "https://safe-to-report.example.org/")
+    assert result.returncode == 0, result.stderr
+    pinned = "https://safe-to-report.example.org/1.0.0/findings/#chart-counts"
+    svg = (tmp_path / "site" / "charts" / "counts.svg").read_text(encoding="utf-8")
+    assert pinned in svg_text(svg) and "version 1.0.0 (data version 1.0.0)" in svg_text(svg)
+    assert png_text((tmp_path / "site" / "charts" / "counts.png").read_bytes())["URL"] == pinned

@@ -2,6 +2,8 @@
 `make bench` measures builds rather than failing on its own data."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from scripts.growth import add_force_months, grow
@@ -20,3 +22,33 @@ def test_synthetic_data_validates_and_computes(tmp_path, factor, force_months):
     assert stats["referrals_total"].display == "537"
     if force_months:
         assert sum(name.startswith("count_force_") for name in stats) == 44 * 36
+
+
+def test_many_windows_are_drawn_as_a_few_and_the_rest_together(tmp_path):
+    """Per force per month (1,584 windows): the counts chart stays a readable size, draws the longest
+    windows of each group one by one and the others as one row, and its CSV keeps every window."""
+    from scripts.charts import build_charts
+
+    project = copy_project(tmp_path / "project")
+    add_force_months(project / "data")
+    tables = load(project / "data")
+    chart = build_charts(tables, compute_statistics(tables))["counts"]
+    assert len(chart.data) == len(tables["referral_datasets"]) > 1584
+    drawn = json.dumps(chart.drawings["wide"].spec.to_dict())
+    assert '"537"' in drawn   # the Commissioner's window is among the longest
+    assert "Avon and Somerset Constabulary, 20" not in drawn   # a month is never drawn for being first in a tie
+    assert '"1,584 other counts"' in drawn
+    assert chart.drawings["narrow"].height < 2000
+    assert "and 1,584 other counts, each of a shorter window" in chart.description
+
+
+def test_every_id_column_is_renumbered_in_each_copy(tmp_path):
+    """copy_of holds a source ID too: in copy 1, S-060 (a copy of S-007) becomes S-1060, a copy of S-1007."""
+    import csv
+
+    project = copy_project(tmp_path / "project")
+    grow(project / "data", 2)
+    with open(project / "data" / "sources.csv", encoding="utf-8", newline="") as file:
+        copies = {row["id"]: row["copy_of"] for row in csv.DictReader(file) if row["copy_of"]}
+    assert copies == {"S-060": "S-007", "S-1060": "S-1007"}
+    load(project / "data")

@@ -77,17 +77,30 @@ def released(tmp_path_factory):
     snapshot_1_0 = (repo / "data" / "releases" / "1.0.0.json").read_bytes()
     refusals = {}
 
-    def refused(name, version, *options, prepare=None, undo=None, **changes):
+    def refused(name, version, *options, prepare=None, undo=None, pdf=False, **changes):
         if prepare:
             prepare()
         before = state(repo)
-        result = release(version, "--no-pdf", *options, **changes)
+        result = release(version, *([] if pdf else ["--no-pdf"]), *options, **changes)
         refusals[name] = {"code": result.returncode, "message": result.stderr, "unchanged": state(repo) == before}
         if undo:
             undo()
 
     refused("again", "1.0.0")
     refused("older", "0.9.0")
+    refused("leading_zeros", "1.01.0")   # would sort as 1.1.0
+
+    chromium = repo / "scripts" / "chromium.py"
+    chromium_text = chromium.read_text(encoding="utf-8")
+
+    def break_the_pdf_step():
+        chromium.write_text(chromium_text.replace('"/usr/bin/chromium"', '"/nonexistent/chromium"'), encoding="utf-8")
+        git("commit", "-qam", "a browser that is not there")
+
+    def mend_the_pdf_step():
+        chromium.write_text(chromium_text, encoding="utf-8")
+        git("commit", "-qam", "the browser back")
+    refused("pdf_fails", "1.1.0", pdf=True, prepare=break_the_pdf_step, undo=mend_the_pdf_step)
     untracked = repo / "docs" / "draft.md"
     refused("dirty", "1.1.0", prepare=lambda: untracked.write_text("draft"), undo=untracked.unlink)
     refused("no_site_url", "1.1.0", SITE_URL=None)
@@ -125,6 +138,7 @@ def released(tmp_path_factory):
 
 @pytest.mark.parametrize("name, says", [
     ("again", "already released"), ("older", "not greater than the latest release, 1.0.0"),
+    ("leading_zeros", "no leading zeros"), ("pdf_fails", "The PDF step failed"),
     ("dirty", "uncommitted changes"), ("no_site_url", "SITE_URL"), ("placeholder_site_url", "SITE_URL"),
     ("placeholder_contact", "SITE_CONTACT"), ("data_version", "datapackage.json still says version 1.0.0"),
     ("notes", "does not say whether it is a revision or a correction"), ("broken_build", "no_such_statistic"),
@@ -133,6 +147,7 @@ def test_refused_releases_say_why_and_change_nothing(released, name, says):
     refusal = released["refusals"][name]
     assert refusal["code"] != 0
     assert "Release refused" in refusal["message"] and says in refusal["message"], refusal["message"]
+    assert "Traceback" not in refusal["message"], refusal["message"]
     assert refusal["unchanged"], f"{name}: gh-pages, HEAD or the working tree changed"
 
 
@@ -174,6 +189,8 @@ def test_root_files(released):
     not_found = BeautifulSoup((out / "404.html").read_text(), "html.parser")
     assert not_found.select_one("[data-exit-this-page] a") and not_found.select_one("[data-not-found]")
     headers = (out / "_headers").read_text()
+    # Cloudflare Pages reads at most 2,000 characters a line: the policy holds one hash for every redirect page.
+    assert max(len(line) for line in headers.splitlines()) < 2000
     for header in ("Content-Security-Policy:", "frame-ancestors 'none'", "Referrer-Policy: no-referrer",
                    "X-Content-Type-Options: nosniff", "Permissions-Policy:", "/*.ris", "/*.bib", "/*.csv", "/*.svg"):
         assert header in headers
@@ -181,6 +198,39 @@ def test_root_files(released):
     assert changes["latest"] == "1.1.0"
     assert {"statistic": "referrals_total", "release": "1.1.0", "old": "537", "new": "538", "kind": "revision",
             "reason": REASON}.items() <= next(c for c in changes["changes"] if c["statistic"] == "referrals_total").items()
+
+
+def test_every_page_of_the_deployed_site_has_the_exit_button(released):
+    """Every HTML file a reader can reach: both versions, latest/'s redirect pages, the root index and 404."""
+    from mkdocs.config import load_config
+    exit_url = load_config(str(ROOT / "mkdocs.yml")).extra["exit_url"]
+    out = released["out"]
+    pages = sorted(out.rglob("*.html"))
+    assert {out / "index.html", out / "404.html", out / "latest" / "index.html", out / "latest" / "404.html"} <= set(pages)
+    for page in pages:
+        document = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        exit_link = document.select_one("body > .quick-bar [data-exit-this-page] a")
+        assert exit_link and exit_link["href"] == exit_url, page.relative_to(out)
+
+
+def test_redirect_pages_work_without_javascript_under_their_own_policy(released):
+    from scripts.hosting import script_hashes
+    out = released["out"]
+    stubs = [out / "index.html", *(out / "latest").rglob("*.html")]
+    assert len(stubs) > 10
+    for stub in stubs:
+        text = stub.read_text(encoding="utf-8")
+        document = BeautifulSoup(text, "html.parser")
+        target = document.find("link", rel="canonical")["href"]
+        resolved = posixpath.normpath(posixpath.join(str(stub.parent.relative_to(out)), target))
+        assert (out / resolved).exists() or (out / resolved / "index.html").exists(), (stub, target)
+        refresh = document.select_one("noscript meta[http-equiv=refresh]")["content"]
+        assert refresh == f"0; url={target}" and document.find("a", href=target)
+        policy = document.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert script_hashes(text) and all(h in policy for h in script_hashes(text))
+        for link in (document.find("link", rel="stylesheet")["href"], document.select_one(".quick-help a")["href"]):
+            path = link.removeprefix(urlparse(BASE).path)
+            assert (out / path).is_file() or (out / path / "index.html").is_file(), link
 
 
 def test_canonical_sitemap_and_citation_agree_on_each_versions_own_pages(released):
@@ -243,6 +293,8 @@ def test_pdf_is_tagged_with_outline_metadata_and_every_page(released):
     reader = PdfReader(version_root / "downloads" / "safe-to-report.pdf")
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())   # lines joined
     assert "Version 1.0.0" in text and "data version 1.0.0" in text
+    from scripts.cite import TITLE
+    assert f"Safe to Report (2026) {TITLE}. Version 1.0.0" in text   # the cover cites the brief by its full title
     metadata = reader.metadata
     assert "Safe to Report" in metadata.title and metadata.author == "Safe to Report" and metadata.subject
     catalog = reader.trailer["/Root"]
@@ -321,8 +373,17 @@ def test_every_link_and_anchor_of_the_deployed_site_resolves(released, nginx):
     def fetch(url):
         response = session.get(url)
         return Response(response.status_code, response.headers.get("Content-Type", ""), response.content)
-    pages = [nginx + p.relative_to(released["out"]).as_posix() for p in released["out"].rglob("*.html") if p.name != "404.html"]
+    pages = [nginx + p.relative_to(released["out"]).as_posix() for p in released["out"].rglob("*.html")]
     assert check([nginx, *pages], fetch, nginx) == []
+
+
+def test_no_link_of_the_deployed_site_has_a_double_slash_in_its_path(released):
+    """Hosts other than nginx do not merge slashes: /1.1.0//downloads/… would be a missing page there."""
+    for page in released["out"].rglob("*.html"):
+        document = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for element in document.find_all(href=True) + document.find_all(src=True):
+            address = element.get("href") or element.get("src")
+            assert "//" not in urlparse(address).path, (page.relative_to(released["out"]), address)
 
 
 def test_a_missing_address_gets_the_sites_404_page_with_the_exit_button(nginx):
@@ -362,6 +423,30 @@ def test_older_version_marks_the_changed_number_with_new_value_and_reason(nginx,
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
+@pytest.mark.parametrize("path", ["", "findings/", "methods/", "figures/"])
+def test_older_version_marks_every_number_that_changed_in_tables_and_lists_too(nginx, deployed_page, path):
+    """Not only the numbers in the text: Methods' rows, the counts table, the key numbers and Every figure."""
+    page, errors = deployed_page
+    page.goto(nginx + "1.0.0/" + path, wait_until="networkidle")
+    page.locator(".stat-revised").first.wait_for()
+    index = page.evaluate("url => fetch(url).then(r => r.json())", nginx + "changes.json")
+    changed = {c["statistic"] for c in index["changes"]}
+    shown = page.eval_on_selector_all("[data-stat]", """els => els.map(e => [e.dataset.stat,
+        !!(e.nextElementSibling && e.nextElementSibling.classList.contains('stat-revised'))])""")
+    assert any(name in changed for name, _ in shown), path
+    assert [name for name, marked in shown if marked != (name in changed)] == [], path
+    if path == "methods/":   # the entries every marked number links to
+        for name in ("referrals_total", "count_dac_2020_2023"):   # 537 -> 538 (14.9 a month either way)
+            assert name in changed
+            assert page.locator(f"#stat-{name} [data-stat='{name}'] + .stat-revised").count() == 1, name
+    if path == "findings/":   # the "Other published counts" table
+        assert page.locator("td [data-stat='count_dac_2020_2023'] + .stat-revised").count() == 1
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.locator(".stat-revised").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"revised-{path.strip('/') or 'summary'}-{width}.png"))
+
+
 def test_instant_navigation_works_on_a_deployed_version(nginx, deployed_page):
     page, errors = deployed_page
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -373,6 +458,20 @@ def test_instant_navigation_works_on_a_deployed_version(nginx, deployed_page):
     assert page.evaluate("() => window.stillHere === true"), "the page was reloaded: instant navigation did not run"
 
 
+def test_a_redirect_page_keeps_the_cited_anchor(nginx, deployed_page, browser):
+    page, errors = deployed_page
+    page.goto(nginx + "latest/findings/?from=citation#F-001")
+    page.wait_for_url(nginx + "1.1.0/findings/?from=citation#F-001")
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    without_javascript = browser.new_context(java_script_enabled=False)
+    try:
+        plain = without_javascript.new_page()
+        plain.goto(nginx + "latest/findings/")
+        plain.wait_for_url(nginx + "1.1.0/findings/")
+    finally:
+        without_javascript.close()
+
+
 def test_404_offers_the_same_page_in_latest(nginx, deployed_page):
     page, _ = deployed_page
     missing = []
@@ -382,3 +481,26 @@ def test_404_offers_the_same_page_in_latest(nginx, deployed_page):
     offer.wait_for()
     assert offer.get_attribute("href").endswith("/brief/latest/findings/")
     assert missing == [nginx + "findings/"]   # the page's search index, versions and scripts all load
+
+
+@pytest.mark.parametrize("version, deployed, refused", [
+    ("1.01.0", ["1.0.0"], "no leading zeros"), ("01.1.0", [], "no leading zeros"), ("1.1", [], "like 1.2.3"),
+    ("1.1.0", ["1.0.0", "1.1.0"], "already released"), ("1.0.9", ["1.1.0"], "not greater"), ("1.2.0", ["1.1.0"], None),
+    ("1.0.0", [], None), ("10.0.0", ["9.9.9"], None),
+])
+def test_versions_are_semantic_and_only_go_up(version, deployed, refused):
+    from scripts.release import Refused, check_version
+    if refused is None:
+        check_version(version, deployed, [])
+    else:
+        with pytest.raises(Refused, match=refused):
+            check_version(version, deployed, [])
+
+
+def test_the_pdf_cover_cites_the_brief_by_its_full_title():
+    from scripts.cite import TITLE
+    from scripts.pdf import cover_html
+    cover = BeautifulSoup(cover_html("1.2.0", "1.1.0", "2027-01-10", f"Safe to Report (2027) {TITLE}. Version 1.2.0 <b>"),
+                          "html.parser")
+    assert cover.find("h1").get_text() == TITLE
+    assert "Version 1.2.0 · data version 1.1.0" in cover.get_text() and not cover.find("b")   # escaped

@@ -1,4 +1,5 @@
-"""`make serve` (mkdocs serve) rebuilds when a file in data/ changes, and the page then shows the new value."""
+"""`make serve` (python -m scripts.serve: mkdocs serve whose builds are swapped in only on success) rebuilds when a
+file in data/ changes, and the page then shows the new value; a failed build keeps the last good pages served."""
 import os
 import re
 import subprocess
@@ -33,7 +34,7 @@ def wait_for(url: str, value: str, seconds: float = 90) -> str | None:
 def test_serve_rebuilds_when_data_changes(tmp_path):
     project = copy_project(tmp_path / "project")
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
+    server = subprocess.Popen([sys.executable, "-m", "scripts.serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -59,7 +60,7 @@ def test_serve_with_bad_data_keeps_the_last_good_pages_and_shows_the_error(tmp_p
     project = copy_project(tmp_path / "project")
     port = free_port()
     log = open(tmp_path / "serve.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
+    server = subprocess.Popen([sys.executable, "-m", "scripts.serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}/"
@@ -85,4 +86,75 @@ def test_serve_with_bad_data_keeps_the_last_good_pages_and_shows_the_error(tmp_p
         server.wait(timeout=20)
         log.close()
     output = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in output, output[-3000:]
+
+
+def start_serving(project, tmp_path):
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "scripts.serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=log, stderr=subprocess.STDOUT)
+    return server, log, f"http://127.0.0.1:{port}/"
+
+
+def wait_for_text(url: str, text: str, seconds: float = 120) -> str | None:
+    deadline, shown = time.monotonic() + seconds, None
+    while time.monotonic() < deadline:
+        shown = page(url)
+        if shown and text in shown:
+            break
+        time.sleep(0.5)
+    return shown
+
+
+def stop(server, log, tmp_path) -> str:
+    server.terminate()
+    server.wait(timeout=20)
+    log.close()
+    return (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def test_a_failure_while_rendering_pages_keeps_the_last_good_pages(tmp_path):
+    """A failure after validation (here an unknown statistic on a page) happens after mkdocs has emptied
+    its output folder: the build goes to a fresh folder, so the served one keeps the last good pages."""
+    project = copy_project(tmp_path / "project")
+    server, log, url = start_serving(project, tmp_path)
+    try:
+        assert wait_for(url, "537") == "537"
+        about = project / "docs" / "about.md"
+        good = about.read_text(encoding="utf-8")
+        about.write_text(good + "\n{{ no_such_statistic }}\n", encoding="utf-8")
+        shown = wait_for_text(url, "the last rebuild failed")
+        assert shown and "the last rebuild failed" in shown, "the page never showed the error"
+        assert "no_such_statistic" in shown
+        assert HEADLINE.search(shown).group(1) == "537"
+        findings = page(url + "findings/")
+        assert findings and "the last rebuild failed" in findings and "<h1 id=\"findings\"" in findings
+        about.write_text(good, encoding="utf-8")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "the last rebuild failed" in (page(url) or "the last rebuild failed"):
+            time.sleep(0.5)
+        assert HEADLINE.search(page(url)).group(1) == "537" and "the last rebuild failed" not in page(url)
+    finally:
+        output = stop(server, log, tmp_path)
+    assert "Traceback" not in output, output[-3000:]
+
+
+def test_starting_with_bad_data_serves_an_error_page_and_recovers(tmp_path):
+    project = copy_project(tmp_path / "project")
+    figures = project / "data" / "figures.csv"
+    good = figures.read_text(encoding="utf-8")
+    figures.write_text(good.replace("Home Office).,537,", "Home Office).,53x7,", 1), encoding="utf-8")
+    server, log, url = start_serving(project, tmp_path)
+    try:
+        shown = wait_for_text(url, "The site could not be built")
+        assert shown and "The site could not be built" in shown, "the error page never appeared"
+        assert "data/figures.csv, line 2, field &#39;value&#39;: &#39;53x7&#39; is not a number" in shown
+        assert "You are seeing the last pages" not in shown
+        assert server.poll() is None, "the server stopped"
+        figures.write_text(good, encoding="utf-8")
+        assert wait_for(url, "537") == "537"
+        assert "could not be built" not in page(url)
+    finally:
+        output = stop(server, log, tmp_path)
     assert "Traceback" not in output, output[-3000:]

@@ -1,8 +1,8 @@
 /* On a page of an older version, mark each number that a later release revised or corrected, with its
    new value and the reason, read from the index of changes at the site's root (changes.json, written by
    every release; same origin, so the CSP's connect-src 'self' allows it). Numbers that did not change stay
-   unmarked. Runs on first load and after every instant navigation. Without JavaScript the footer and the
-   outdated-version banner link to "What changed" in the latest version. */
+   unmarked. Runs on first load and after every instant navigation. Without JavaScript nothing is marked and
+   Material keeps the outdated-version banner hidden: the footer's "What changed since" link leads there. */
 (function () {
   "use strict";
   var index = null;
