@@ -245,11 +245,12 @@ def main() -> int:
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--growth-only", action="store_true", help="only the growth benchmark (synthetic data)")
     parser.add_argument("--lighthouse-only", action="store_true", help="only Lighthouse on every page")
+    parser.add_argument("--pages", nargs="+", metavar="PAGE", help="Lighthouse on these pages only (e.g. / methods/)")
     arguments = parser.parse_args()
     if arguments.growth_only:
         return 1 if report_growth(bench_growth()) else 0
     if arguments.lighthouse_only:
-        return 1 if report_lighthouse() else 0
+        return 1 if report_lighthouse(arguments.pages) else 0
 
     results = bench_builds(arguments.runs)
     floor = statistics.median(results[FLOOR])
@@ -269,16 +270,16 @@ def main() -> int:
     failed |= report_growth(bench_growth())
 
     if not arguments.no_lighthouse:
-        failed |= report_lighthouse()
+        failed |= report_lighthouse(arguments.pages)
     return 1 if failed else 0
 
 
-def report_lighthouse() -> bool:
-    """Lighthouse on every page; True if any page is below a target."""
+def report_lighthouse(pages: list[str] | None = None) -> bool:
+    """Lighthouse on every page (or those named); True if any page is below a target."""
     print("\nLighthouse 12.2.3 (mobile), per page: performance / accessibility / best practices / SEO")
     targets = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
     failed = False
-    for page, score in lighthouse(ROOT):
+    for page, score in lighthouse(ROOT, [page.removeprefix("/") for page in pages] if pages else None):
         misses = [k for k, t in targets.items() if score[k] < t]
         failed |= bool(misses)
         print(f"  {page:22} {score['performance']:3} / {score['accessibility']:3} / {score['best-practices']:3} / {score['seo']:3}"
