@@ -59,16 +59,27 @@ class Pipeline:
         memo = cache.read_pickle(self.path)
         self.memo = memo if isinstance(memo, dict) else {}
         self.changed = False
+        self._tables = None
         self._results = None
 
+    def tables(self):
+        """Load and validate the data."""
+        if self._tables is None:
+            from scripts.load import load
+            try:
+                self._tables = load(DATA_DIR)
+            except DataError as error:
+                raise PluginError(str(error)) from None
+        return self._tables
+
     def results(self):
-        """Load and validate the data, compute statistics, build charts: the expensive part."""
+        """The tables, their statistics and the charts: the expensive part."""
         if self._results is None:
             from scripts.charts import build_charts
-            from scripts.load import load, unexpected
+            from scripts.load import unexpected
             from scripts.stats import compute_statistics
+            tables = self.tables()
             try:
-                tables = load(DATA_DIR)
                 stats = compute_statistics(tables)
                 charts = build_charts(tables, stats)
             except DataError as error:
@@ -137,7 +148,7 @@ def on_env(env, config, files):
 
 def on_pre_build(config):
     # Validate first: bad data stops the build with its message alone, before the notebook starts.
-    _pipeline().get("validated", lambda: bool(_pipeline().results()))
+    _pipeline().get("validated", lambda: bool(_pipeline().tables()))
     _state["notebooks"] = _start_notebooks(config)        # then the slowest step, overlapping with the rest
     _state["drawn"] = _start_drawing(config)
 
@@ -151,6 +162,7 @@ def _start_drawing(config) -> Future:
         done: Future = Future()
         done.set_result((key, _pipeline().memo[key]))
         return done
+    _pipeline().results()   # computed here, while the notebook runs, and never by two threads at once
     pool = ThreadPoolExecutor(max_workers=1)
     drawing = pool.submit(lambda: (key, _generated_files(config, pages)))
     pool.shutdown(wait=False)   # the thread ends when the drawing does
@@ -260,6 +272,11 @@ def chart_pages(config) -> dict[str, str]:
 def on_files(files, config):
     for template in [f for f in files if f.abs_src_path and Path(f.abs_src_path).is_relative_to(FRAGMENTS)]:
         files.remove(template)   # page-fragment templates (overrides/fragments/), not files for readers
+    # Pages are read in this order: the notebook's last, so the other pages are done while it runs.
+    notebooks = config.plugins.get("mkdocs-jupyter")
+    for notebook in [f for f in files if notebooks is not None and notebooks.should_include(f)]:
+        files.remove(notebook)
+        files.append(notebook)
     if config.extra["pdf"]:
         files.append(File.generated(config, PDF_PATH, content=Path(os.environ["PDF_FILE"]).read_bytes()))
     for name in ["datapackage.json"] + [resource["path"] for resource in _state["package"]["resources"]]:

@@ -107,12 +107,12 @@ class SourceShown:
     original: "SourceShown | None" = None      # the original, where the evidence base records it
 
 
-def shown_source(source: pd.Series, excerpt: str = "", sources: pd.DataFrame | None = None) -> SourceShown:
-    """A source as pages name it; with an excerpt, its link opens at that passage; with the sources table,
-    a copy names its original."""
+def shown_source(source, excerpt: str = "", sources: dict[str, dict] | None = None) -> SourceShown:
+    """A source (a row) as pages name it; with an excerpt, its link opens at that passage; with the sources
+    by ID (rows_by_id), a copy names its original."""
     original = None
     if sources is not None and source.get("copy_of"):
-        original = shown_source(sources.loc[source["copy_of"]], excerpt)   # the same text, so the same passage
+        original = shown_source(sources[source["copy_of"]], excerpt)   # the same text, so the same passage
     return SourceShown(source["id"], source["publisher"], source["published"][:4] or "n.d.", source["title"], source["url"],
                        passage_url(source["url"], excerpt) if excerpt else "", COPY_KINDS.get(source.get("copy_kind", ""), ""),
                        original)
@@ -120,6 +120,15 @@ def shown_source(source: pd.Series, excerpt: str = "", sources: pd.DataFrame | N
 
 def source_link(source: pd.Series, root: str) -> str:
     return fragment("source-link.html", source=shown_source(source), root=root)
+
+
+def records(table: pd.DataFrame) -> list[dict]:
+    """The rows as dicts: reading a dict is many times faster than a pandas row, which counts with thousands of rows."""
+    return table.to_dict("records")
+
+
+def rows_by_id(table: pd.DataFrame) -> dict[str, dict]:
+    return {row["id"]: row for row in records(table)}
 
 
 def by_id(table: pd.DataFrame) -> pd.DataFrame:
@@ -144,7 +153,7 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
     numeric = {c for c in columns if c in frame and pd.api.types.is_numeric_dtype(frame[c])}
     rows = [{"id": None if row_ids is None else row_ids.iloc[i],
              "cells": [{"text": cell_text(row[c]), "label": columns[c], "numeric": c in numeric, "stat": None} for c in columns]}
-            for i, (_, row) in enumerate(frame.iterrows())]
+            for i, row in enumerate(records(frame))]
     return fragment("table.html", caption=caption, headers=[{"label": columns[c], "numeric": c in numeric} for c in columns],
                     rows=rows)
 
@@ -237,7 +246,7 @@ def value_and_unit(value: str, unit: str) -> tuple[str, str]:
 
 def figures_block(tables, stats, links: PageLinks) -> str:
     root = links.root
-    sources = tables["sources"].set_index("id", drop=False)
+    sources = rows_by_id(tables["sources"])
     # A figure shown as a statistic rests on it alone, with the same value: mark the figure with that statistic,
     # so a page of an older version marks the figure too when a later release changed it.
     shown_by: dict[tuple[str, str], str] = {}
@@ -245,13 +254,13 @@ def figures_block(tables, stats, links: PageLinks) -> str:
         if len(stat.figure_ids) == 1:
             shown_by.setdefault((stat.figure_ids[0], stat.display), stat.name)
     groups: dict[tuple[str, str], list] = {}
-    for _, f in tables["figures"].iterrows():
+    for f in records(tables["figures"]):
         value = f["wording"] or ("" if pd.isna(f["value"]) else format_number(f["value"], 0 if float(f["value"]).is_integer() else 1))
         value, unit = value_and_unit(value, f["unit"])
         groups.setdefault(figure_group(f["statement"]), []).append({
             "row": f, "value": value, "unit": unit, "stat": shown_by.get((f["id"], value)),
             "period": [shown_date(p, f["period_certainty"] or "exact") for p in dict.fromkeys((f["period_start"], f["period_end"])) if p],
-            "source": shown_source(sources.loc[f["source_id"]], f["evidence"], sources), "cite": links.cite(f["id"], "Figure " + f["id"])})
+            "source": shown_source(sources[f["source_id"]], f["evidence"], sources), "cite": links.cite(f["id"], "Figure " + f["id"])})
     order = [(h, a) for h, a, _ in FIGURE_GROUPS] + [("Surveys, research and other evidence", "other")]
     return fragment("figures.html", groups=[(heading, anchor, groups[(heading, anchor)]) for heading, anchor in order
                                             if (heading, anchor) in groups], root=root)
@@ -272,8 +281,8 @@ SOURCE_KINDS = [  # (heading, anchor, words or stems starting a word in the publ
 
 def sources_block(tables, stats, links: PageLinks) -> str:
     groups: dict[tuple[str, str], list] = {}
-    by_id = tables["sources"].set_index("id", drop=False)
-    for _, s in tables["sources"].iterrows():
+    by_id = rows_by_id(tables["sources"])
+    for s in records(tables["sources"]):
         publisher = s["publisher"].lower()
         kind = next(((h, a) for h, a, words in SOURCE_KINDS if mentions(publisher, words)),
                     ("News and other publications", "news"))
@@ -297,20 +306,20 @@ def attribution(speaker: str, role: str, organisation: str) -> str:
 def quote_view(q: pd.Series, sources: pd.DataFrame, links: PageLinks) -> dict:
     return {"row": q, "attribution": attribution(q["speaker"], q["role"], q["organisation"]),
             "date": shown_date(q["date"], q["date_certainty"], q["date_note"]),
-            "source": shown_source(sources.loc[q["source_id"]], q["quote"], sources), "cite": links.cite(q["id"], f"Quote from {q['speaker']}")}
+            "source": shown_source(sources[q["source_id"]], q["quote"], sources), "cite": links.cite(q["id"], f"Quote from {q['speaker']}")}
 
 
 def quotes_block(tables, stats, links: PageLinks, group: str = "") -> str:
     """The quotes of one group of speakers (see SPEAKER_GROUPS); the page gives each group its heading."""
-    sources = tables["sources"].set_index("id", drop=False)
+    sources = rows_by_id(tables["sources"])
     quotes = tables["quotes"]
-    return fragment("quotes.html", quotes=[quote_view(q, sources, links) for _, q in quotes[quotes["speaker_group"] == group].iterrows()],
+    return fragment("quotes.html", quotes=[quote_view(q, sources, links) for q in records(quotes[quotes["speaker_group"] == group])],
                     root=links.root)
 
 
 def one_quote(tables, quote_id: str, links: PageLinks) -> str:
     """A quote set apart in running text (`{{ quote: Q-004 }}`), e.g. the key quotes that lead Voices."""
-    sources = tables.by_id("sources")
+    sources = rows_by_id(tables["sources"])
     q = tables.by_id("quotes").loc[quote_id]
     return fragment("quotes.html", quotes=[quote_view(q, sources, links)], root=links.root, key=True)
 
@@ -325,38 +334,38 @@ def excerpts(tables) -> pd.Series:
 
 
 def timeline_block(tables, stats, links: PageLinks) -> str:
-    sources = tables["sources"].set_index("id", drop=False)
+    sources = rows_by_id(tables["sources"])
     excerpt = excerpts(tables)
     events = [{"row": t, "date": shown_date(t["date"], t["date_certainty"], t["date_note"]),
                "kind": TIMELINE_KINDS.get(t["kind"], t["kind"].capitalize()),
-               "source": shown_source(sources.loc[t["source_id"]], excerpt[t["evidence_id"]] if t["evidence_id"] else "", sources)}
-              for _, t in tables["timeline"].iterrows()]
+               "source": shown_source(sources[t["source_id"]], excerpt[t["evidence_id"]] if t["evidence_id"] else "", sources)}
+              for t in records(tables["timeline"])]
     return fragment("timeline.html", events=events, root=links.root)
 
 
 def recommendations_block(tables, stats, links: PageLinks) -> str:
-    sources = tables["sources"].set_index("id", drop=False)
+    sources = rows_by_id(tables["sources"])
     excerpt = excerpts(tables)
     items = [{"row": r, "made_on": shown_date(r["made_on"], r["made_on_certainty"]),
               "response_on": shown_date(r["response_on"], r["response_on_certainty"] or "exact"),
-              "source": shown_source(sources.loc[r["source_id"]], excerpt[r["evidence_figure_id"]] if r["evidence_figure_id"] else "", sources),
-              "response_source": shown_source(sources.loc[r["response_source_id"]]) if r["response_source_id"] else None,
+              "source": shown_source(sources[r["source_id"]], excerpt[r["evidence_figure_id"]] if r["evidence_figure_id"] else "", sources),
+              "response_source": shown_source(sources[r["response_source_id"]]) if r["response_source_id"] else None,
               "cite": links.cite(r["id"], "Recommendation: " + r["recommendation"][:60].rsplit(" ", 1)[0] + " …")}
-             for _, r in tables["recommendations"].iterrows()]
+             for r in records(tables["recommendations"])]
     return fragment("recommendations.html", items=items, root=links.root)
 
 
 def votes_block(tables, stats, links: PageLinks) -> str:
     figures = tables["figures"].set_index("id")
-    sources = tables["sources"].set_index("id", drop=False)
+    sources = rows_by_id(tables["sources"])
 
     def count(figure_id: str) -> str:
         return format_number(figures.loc[figure_id, "value"]) if figure_id else ""
     no_count = {"numbers recorded": "not recorded", "numbers not found": "not found", "no division recorded": "no division"}
     rows = [{"row": v, "date": shown_date(v["date"], v["date_certainty"], v["date_note"]), "no_count": no_count[v["division"]],
              "for": count(v["votes_for_figure_id"]), "against": count(v["votes_against_figure_id"]),
-             "majority": count(v["majority_figure_id"]), "source": shown_source(sources.loc[v["source_id"]])}
-            for _, v in tables["votes"].iterrows()]
+             "majority": count(v["majority_figure_id"]), "source": shown_source(sources[v["source_id"]])}
+            for v in records(tables["votes"])]
     return fragment("votes.html", rows=rows, root=links.root)
 
 
@@ -389,15 +398,15 @@ def contact_parts(contact: str) -> list[dict]:
 
 
 def helpline_view(h: pd.Series, sources: pd.DataFrame) -> dict:
-    source = sources.loc[h["source_id"]]
+    source = sources[h["source_id"]]
     return {"row": h, "contact": contact_parts(h["contact"]), "source": shown_source(source, sources=sources),
             "source_date": shown_date(source["published"], source["published_certainty"]),
             "checked": shown_date(h["checked_on"]) if h["checked_on"] else None}
 
 
 def helplines_block(tables, stats, links: PageLinks) -> str:
-    sources = tables["sources"].set_index("id", drop=False)
-    return fragment("helplines.html", helplines=[helpline_view(h, sources) for _, h in tables["helplines"].iterrows()])
+    sources = rows_by_id(tables["sources"])
+    return fragment("helplines.html", helplines=[helpline_view(h, sources) for h in records(tables["helplines"])])
 
 
 EMERGENCY_HELPLINE = "H-01"   # the emergency number, shown at the top of the home, help and safety pages
