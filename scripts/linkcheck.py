@@ -76,7 +76,7 @@ def check(seeds: list[str], fetch: Callable[[str], Response], base: str, follow:
         if document is None:
             problems.append(f"{source}: answers {get(source).status}")
             continue
-        for href in document.links:
+        for href in dict.fromkeys(document.links):   # a link repeated on a page resolves the same way
             if href.startswith(("mailto:", "tel:", "data:", "javascript:")):
                 continue
             if escapes_root(source, href, base):

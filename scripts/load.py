@@ -48,12 +48,19 @@ class Tables(dict):
         super().__init__(*args, **kwargs)
         self.lines: dict[str, dict[str, int]] = {}
         self._by_id: dict[str, pd.DataFrame] = {}
+        self._rows_by_id: dict[str, dict[str, dict]] = {}
 
     def by_id(self, name: str) -> pd.DataFrame:
         """The table indexed by its id column, built once: looking rows up one by one stays linear."""
         if name not in self._by_id:
             self._by_id[name] = self[name].set_index("id", drop=False)
         return self._by_id[name]
+
+    def rows_by_id(self, name: str) -> dict[str, dict]:
+        """The rows as dicts by ID, built once (reading a dict is many times faster than a pandas row)."""
+        if name not in self._rows_by_id:
+            self._rows_by_id[name] = {row["id"]: row for row in self[name].to_dict("records")}
+        return self._rows_by_id[name]
 
     def line(self, table: str, row_id: str) -> int | None:
         return self.lines.get(table, {}).get(row_id)

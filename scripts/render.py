@@ -109,7 +109,7 @@ class SourceShown:
 
 def shown_source(source, excerpt: str = "", sources: dict[str, dict] | None = None) -> SourceShown:
     """A source (a row) as pages name it; with an excerpt, its link opens at that passage; with the sources
-    by ID (rows_by_id), a copy names its original."""
+    by ID (Tables.rows_by_id), a copy names its original."""
     original = None
     if sources is not None and source.get("copy_of"):
         original = shown_source(sources[source["copy_of"]], excerpt)   # the same text, so the same passage
@@ -125,10 +125,6 @@ def source_link(source: pd.Series, root: str) -> str:
 def records(table: pd.DataFrame) -> list[dict]:
     """The rows as dicts: reading a dict is many times faster than a pandas row, which counts with thousands of rows."""
     return table.to_dict("records")
-
-
-def rows_by_id(table: pd.DataFrame) -> dict[str, dict]:
-    return {row["id"]: row for row in records(table)}
 
 
 def by_id(table: pd.DataFrame) -> pd.DataFrame:
@@ -246,7 +242,7 @@ def value_and_unit(value: str, unit: str) -> tuple[str, str]:
 
 def figures_block(tables, stats, links: PageLinks) -> str:
     root = links.root
-    sources = rows_by_id(tables["sources"])
+    sources = tables.rows_by_id("sources")
     # A figure shown as a statistic rests on it alone, with the same value: mark the figure with that statistic,
     # so a page of an older version marks the figure too when a later release changed it.
     shown_by: dict[tuple[str, str], str] = {}
@@ -281,7 +277,7 @@ SOURCE_KINDS = [  # (heading, anchor, words or stems starting a word in the publ
 
 def sources_block(tables, stats, links: PageLinks) -> str:
     groups: dict[tuple[str, str], list] = {}
-    by_id = rows_by_id(tables["sources"])
+    by_id = tables.rows_by_id("sources")
     for s in records(tables["sources"]):
         publisher = s["publisher"].lower()
         kind = next(((h, a) for h, a, words in SOURCE_KINDS if mentions(publisher, words)),
@@ -311,7 +307,7 @@ def quote_view(q: pd.Series, sources: pd.DataFrame, links: PageLinks) -> dict:
 
 def quotes_block(tables, stats, links: PageLinks, group: str = "") -> str:
     """The quotes of one group of speakers (see SPEAKER_GROUPS); the page gives each group its heading."""
-    sources = rows_by_id(tables["sources"])
+    sources = tables.rows_by_id("sources")
     quotes = tables["quotes"]
     return fragment("quotes.html", quotes=[quote_view(q, sources, links) for q in records(quotes[quotes["speaker_group"] == group])],
                     root=links.root)
@@ -319,7 +315,7 @@ def quotes_block(tables, stats, links: PageLinks, group: str = "") -> str:
 
 def one_quote(tables, quote_id: str, links: PageLinks) -> str:
     """A quote set apart in running text (`{{ quote: Q-004 }}`), e.g. the key quotes that lead Voices."""
-    sources = rows_by_id(tables["sources"])
+    sources = tables.rows_by_id("sources")
     q = tables.by_id("quotes").loc[quote_id]
     return fragment("quotes.html", quotes=[quote_view(q, sources, links)], root=links.root, key=True)
 
@@ -334,7 +330,7 @@ def excerpts(tables) -> pd.Series:
 
 
 def timeline_block(tables, stats, links: PageLinks) -> str:
-    sources = rows_by_id(tables["sources"])
+    sources = tables.rows_by_id("sources")
     excerpt = excerpts(tables)
     events = [{"row": t, "date": shown_date(t["date"], t["date_certainty"], t["date_note"]),
                "kind": TIMELINE_KINDS.get(t["kind"], t["kind"].capitalize()),
@@ -344,7 +340,7 @@ def timeline_block(tables, stats, links: PageLinks) -> str:
 
 
 def recommendations_block(tables, stats, links: PageLinks) -> str:
-    sources = rows_by_id(tables["sources"])
+    sources = tables.rows_by_id("sources")
     excerpt = excerpts(tables)
     items = [{"row": r, "made_on": shown_date(r["made_on"], r["made_on_certainty"]),
               "response_on": shown_date(r["response_on"], r["response_on_certainty"] or "exact"),
@@ -357,7 +353,7 @@ def recommendations_block(tables, stats, links: PageLinks) -> str:
 
 def votes_block(tables, stats, links: PageLinks) -> str:
     figures = tables["figures"].set_index("id")
-    sources = rows_by_id(tables["sources"])
+    sources = tables.rows_by_id("sources")
 
     def count(figure_id: str) -> str:
         return format_number(figures.loc[figure_id, "value"]) if figure_id else ""
@@ -405,7 +401,7 @@ def helpline_view(h: pd.Series, sources: pd.DataFrame) -> dict:
 
 
 def helplines_block(tables, stats, links: PageLinks) -> str:
-    sources = rows_by_id(tables["sources"])
+    sources = tables.rows_by_id("sources")
     return fragment("helplines.html", helplines=[helpline_view(h, sources) for h in records(tables["helplines"])])
 
 
