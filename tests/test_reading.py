@@ -173,7 +173,7 @@ def test_the_quick_bar_covers_no_control(served_site, browser, width):
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(served_site["url"] + "findings/")
-    page.wait_for_function("() => document.documentElement.classList.contains('exit-this-page--js')")
+    page.wait_for_function("() => document.querySelector('[data-exit-this-page]').classList.contains('exit-this-page--listening')")
     assert quick_bar_overlaps(page) == []
     header = page.locator(".md-header").bounding_box()
     for link in [".exit-this-page a", ".quick-help a"]:
@@ -240,3 +240,30 @@ def test_a_tapped_number_lands_on_its_methods_entry_in_full_view(served_site, ph
     assert row["x"] >= 0 and row["x"] + row["width"] <= 375, "the entry runs off the side of the phone"
     background = phone.evaluate("() => getComputedStyle(document.querySelector('#stat-referrals_total > td')).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "the entry is not highlighted"
+
+
+def test_the_shift_hint_shows_only_when_shift_works(served_site, browser):
+    """Where the header has room (1440 px), the hint says Shift 3 times works; with the script that listens
+    for it blocked, the hint must not show."""
+    for blocked, shown in ((False, True), (True, False)):
+        context = browser.new_context(viewport={"width": 1440, "height": 800})
+        page = context.new_page()
+        if blocked:
+            page.route("**/exit-this-page.js", lambda route: route.abort())
+        page.goto(served_site["url"] + "findings/")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        assert page.locator(".exit-this-page__hint").is_visible() == shown, blocked
+        context.close()
+
+
+def test_no_dead_search_when_materials_bundle_fails(served_site, browser):
+    """Search needs Material's bundle: if it cannot load, the page falls back to its no-JavaScript form."""
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())
+    page.goto(served_site["url"] + "findings/")
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => document.documentElement.classList.contains('no-js')")
+    assert not page.locator("label.md-header__button[for=__search]").is_visible()
+    context.close()

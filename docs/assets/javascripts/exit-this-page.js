@@ -2,7 +2,8 @@
    within five seconds (as in the GOV.UK Design System component). The button is outside the part of
    the page that instant navigation replaces, and the listeners sit on the document, so both keep
    working after an instant navigation. Without JavaScript the button is a plain link (and the page
-   has no search to open). The class that shows the keyboard hint is set in the page's head (main.html). */
+   has no search to open). The head (main.html) reserves room for the keyboard hint; the hint itself
+   shows only once the Shift listener below is in place, so it never promises what does not work. */
 (function () {
   "use strict";
   var PRESSES_NEEDED = 3;
@@ -44,6 +45,9 @@
     announce("Shift, press " + left + " more time" + (left === 1 ? "" : "s") + " to exit.");
     timer = setTimeout(function () { presses = 0; announce("Exit this page expired."); }, WINDOW_MS);
   });
+
+  var exit = document.querySelector("[data-exit-this-page]");
+  if (exit) exit.classList.add("exit-this-page--listening");
 
   // While search is open on a phone, Get help steps aside for the search field (site.css). Material
   // opens and closes search by clicking its toggle, so "change" always fires.
