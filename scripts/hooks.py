@@ -60,6 +60,7 @@ class Pipeline:
         self.memo = memo if isinstance(memo, dict) else {}
         self.changed = False
         self._tables = None
+        self._statistics = None
         self._results = None
 
     def tables(self):
@@ -72,22 +73,30 @@ class Pipeline:
                 raise PluginError(str(error)) from None
         return self._tables
 
+    def statistics(self):
+        """The statistics of the tables; computing them checks what validation cannot (a divisor of 0)."""
+        if self._statistics is None:
+            from scripts.stats import compute_statistics
+            self._statistics = self._plainly(lambda: compute_statistics(self.tables()), "computing the statistics")
+        return self._statistics
+
     def results(self):
         """The tables, their statistics and the charts: the expensive part."""
         if self._results is None:
             from scripts.charts import build_charts
-            from scripts.load import unexpected
-            from scripts.stats import compute_statistics
-            tables = self.tables()
-            try:
-                stats = compute_statistics(tables)
-                charts = build_charts(tables, stats)
-            except DataError as error:
-                raise PluginError(str(error)) from None
-            except Exception as error:   # noqa: BLE001: a plain line, then the detail, never a bare traceback
-                raise PluginError(str(DataError([unexpected(error, "data/ (while computing the statistics and charts)")]))) from error
-            self._results = tables, stats, charts
+            tables, stats = self.tables(), self.statistics()
+            self._results = tables, stats, self._plainly(lambda: build_charts(tables, stats), "drawing the charts")
         return self._results
+
+    @staticmethod
+    def _plainly(compute, doing: str):
+        from scripts.load import unexpected
+        try:
+            return compute()
+        except DataError as error:
+            raise PluginError(str(error)) from None
+        except Exception as error:   # noqa: BLE001: a plain line, then the detail, never a bare traceback
+            raise PluginError(str(DataError([unexpected(error, f"data/ (while {doing})")]))) from error
 
     def get(self, key, compute):
         if key not in self.memo:
@@ -148,7 +157,7 @@ def on_env(env, config, files):
 
 def on_pre_build(config):
     # Validate first: bad data stops the build with its message alone, before the notebook starts.
-    _pipeline().get("validated", lambda: bool(_pipeline().tables()))
+    _pipeline().get("validated", lambda: bool(_pipeline().statistics()))
     _state["notebooks"] = _start_notebooks(config)        # then the slowest step, overlapping with the rest
     _state["drawn"] = _start_drawing(config)
 
