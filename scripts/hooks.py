@@ -445,7 +445,7 @@ def on_page_content(content, page, config, files):
     generated = getattr(page, "generated_html", {})
     content = join_adjacent_markers(insert_html(content, generated))
     if "<table>" in content:
-        from scripts.render import own_markdown_tables
+        from scripts.markdown_tables import own_markdown_tables
         content = own_markdown_tables(content)
     _fill_toc(page.toc, generated)
     _add_generated_headings(page, generated)

@@ -154,20 +154,6 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_i
                     rows=rows)
 
 
-MARKDOWN_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
-HEADING_TEXT = re.compile(r"<h[1-6][^>]*>(.*?)(?:<a class=\"headerlink\"|</h[1-6]>)", re.S)
-
-
-def own_markdown_tables(content: str) -> str:
-    """Every table written in a page's Markdown (Python-Markdown gives it no class) in the same scroll
-    region as a generated table, named by the nearest heading above it."""
-    def wrap(match: re.Match) -> str:
-        headings = HEADING_TEXT.findall(content, 0, match.start())
-        label = html.unescape(re.sub(r"<[^>]+>", "", headings[-1])).strip() if headings else "Table"
-        return fragment("markdown-table.html", label=label, inside=match.group(1))
-    return MARKDOWN_TABLE.sub(wrap, content)
-
-
 # ---------------------------------------------------------------------- charts
 
 def chart_csv(chart: Chart) -> str:

@@ -6,7 +6,8 @@ import pytest
 
 from scripts.load import load
 from scripts.project import ROOT
-from scripts.render import attribution, contact_parts, figure_group, note_adds_something, own_markdown_tables, shown_date
+from scripts.markdown_tables import own_markdown_tables
+from scripts.render import attribution, contact_parts, figure_group, note_adds_something, shown_date
 
 
 @pytest.mark.parametrize("date, certainty, note, text, mark, shown_note", [
