@@ -574,7 +574,6 @@ def _responses(tables, stats) -> Chart:
               "not accepted": stats["sbs_not_accepted"].value}
     total = sum(st.whole(c) for c in counts.values())
     figure_ids = tuple(st.QUOTED_FIGURES[k] for k in ("sbs_accepted", "sbs_partly_accepted", "sbs_not_accepted"))
-    heading = f"Safety Before Status: the government’s response to its {total} recommendations"
     data = pd.DataFrame([{"status": s, "count": st.whole(c), "figure_id": f} for (s, c), f in zip(counts.items(), figure_ids)])
     most = int(data["count"].max())
 
@@ -582,7 +581,7 @@ def _responses(tables, stats) -> Chart:
         canvas = Canvas(width)
         label_w = text_width("partly accepted") + 10
         unit = (width - label_w - 30) / most
-        y = canvas.lines(0, FONT + 2, wrap(heading, width, 14, bold=True), size=14, bold=True) + 6
+        y = 12   # the first bar's middle: the title is the figure's caption, not part of the drawing
         for status, count in zip(data["status"], data["count"]):
             canvas.text(label_w - 8, y, status, align="right", baseline="middle")
             if count:

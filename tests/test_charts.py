@@ -53,7 +53,7 @@ def test_stack_levels_never_lets_a_leader_cross_a_label():
 def test_every_chart_has_a_narrow_and_a_wide_drawing_of_the_planned_widths(charts):
     for chart in charts.values():
         assert {name: d.width for name, d in chart.drawings.items()} == LAYOUTS, chart.name
-        assert all(d.height > 100 for d in chart.drawings.values()), chart.name
+        assert all(d.height > 60 for d in chart.drawings.values()), chart.name   # a drawing, not an empty frame
 
 
 def svg_text(svg: str) -> str:
@@ -294,7 +294,8 @@ def test_the_responses_chart_draws_only_what_its_sources_count(charts):
     # The title and the drawing count the same recommendations.
     accepted, total = responses.data.set_index("status").loc["accepted", "count"], responses.data["count"].sum()
     assert f"accepted {accepted} of the Commissioner’s {total} " in responses.title
-    assert f"response to its {total} recommendations" in drawn and str(accepted) in drawn.split()
+    numbers = [int(word) for word in drawn.split() if word.isdigit()]   # the drawing has no title of its own
+    assert sorted(numbers) == sorted(responses.data["count"]) and sum(numbers) == total
 
 
 def test_the_outcomes_chart_names_each_statements_area_and_who_reported_it(charts):
