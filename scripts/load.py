@@ -249,15 +249,23 @@ def _shown(cell: str) -> str:
     return f"'{cell[:12].rstrip()}…' ({len(cell)} characters)" if len(cell) > 24 else f"'{cell}'"
 
 
+def _not_ascii(cell: str, wanted: str) -> str | None:
+    """The first character that is not ASCII, named by code point and, if it looks like one, the ASCII
+    character it could be taken for (the reader of the message cannot see the difference); None if none."""
+    found = first_non_ascii(cell)
+    if not found:
+        return None
+    position, character = found
+    like = looks_like(character)
+    return (f"'{cell}' contains {character_name(character)} (character {position + 1})"
+            + (f", which looks like '{like}' but is not {wanted}" if like else ", which is not ASCII"))
+
+
 def _number_problem(cell: str, kind: str | None, unit: str) -> tuple[str, str] | None:
     """(what is wrong, expected) for a number cell the schema would accept but that is not a real value."""
-    found = first_non_ascii(cell)
+    found = _not_ascii(cell, "an ASCII digit")
     if found:
-        position, character = found
-        like = looks_like(character)
-        return (f"'{cell}' contains {character_name(character)} (character {position + 1})"
-                + (f", which looks like '{like}' but is not an ASCII digit" if like else ", which is not ASCII"),
-                "a number written in the digits 0-9 (retype it)")
+        return found, "a number written in the digits 0-9 (retype it)"
     try:
         value = float(cell)
     except ValueError:
@@ -303,13 +311,9 @@ def _text_problem(cell: str, field: dict) -> tuple[str, str] | None:
                 "or changes the order the text is shown in",
                 "visible text only: delete that character (retype the words around it if unsure)")
     if _is_identity(field):
-        found = first_non_ascii(cell)
+        found = _not_ascii(cell, "ASCII")
         if found:
-            position, character = found
-            like = looks_like(character)
-            return (f"'{cell}' contains {character_name(character)} (character {position + 1})"
-                    + (f", which looks like '{like}' but is not ASCII" if like else ", which is not ASCII"),
-                    "ASCII letters, digits and punctuation only in IDs, codes and dates (retype it)")
+            return found, "ASCII letters, digits and punctuation only in IDs, codes and dates (retype it)"
     elif begins_like_a_formula(cell):
         first = cell.lstrip(" ")[0]
         first = first if first not in "\t\r" else character_name(first)
