@@ -44,9 +44,10 @@ def data_digest(data_dir: Path = DATA_DIR) -> str:
 
 def snapshot(stats: dict[str, Statistic], figures, version: str, data_version: str, published: str,
              digest: str = "", changes: dict | None = None, summary: str = "") -> dict:
+    source_of = dict(zip(figures["id"], figures["source_id"]))
     snap = {
         "version": version, "data_version": data_version, "published": published,
-        "statistics": {s.name: {"display": s.display, "label": s.label, "sources": source_ids(s, figures)}
+        "statistics": {s.name: {"display": s.display, "label": s.label, "sources": source_ids(s, source_of)}
                        for s in stats.values()},
     }
     if digest:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Callable
 
 import pandas as pd
@@ -168,9 +168,11 @@ def chart_source_ids(chart: Chart, figures: pd.DataFrame) -> list[str]:
 
 
 def sources_text(source_ids, sources: pd.DataFrame) -> str:
-    """The sources as plain text, for downloads: "Publisher (year); ..."."""
+    """The sources as plain text, for downloads: "Publisher (year); ...", each text once (two reports by one
+    publisher in one year read the same here; the chart's page links each)."""
     by_id = sources.set_index("id", drop=False)
-    return "; ".join(f'{by_id.loc[s, "publisher"]} ({by_id.loc[s, "published"][:4] or "n.d."})' for s in dict.fromkeys(source_ids))
+    return "; ".join(dict.fromkeys(f'{by_id.loc[s, "publisher"]} ({by_id.loc[s, "published"][:4] or "n.d."})'
+                                   for s in source_ids))
 
 
 def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, links: PageLinks) -> str:
@@ -206,7 +208,13 @@ FIGURE_GROUPS = [  # (heading, anchor, test on the figure's statement and unit),
 def mentions(text: str, words) -> bool:
     """Whether the text has one of the words (or stems) at the start of a word: 'referr' matches 'referrals',
     not 'preferred'; 'ons' matches 'ONS', not 'Conservative'."""
-    return any(re.search(rf"(?<![\w]){re.escape(word)}", text, re.I) for word in words)
+    return _word_starts(tuple(words)).search(text) is not None
+
+
+@lru_cache(maxsize=64)
+def _word_starts(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern for all the words, compiled once (pages test every row against the same few lists)."""
+    return re.compile("|".join(rf"(?<![\w]){re.escape(word)}" for word in words), re.I)
 
 
 def figure_group(statement: str) -> tuple[str, str]:

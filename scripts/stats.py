@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -461,7 +462,6 @@ def compute_statistics(tables: dict[str, pd.DataFrame]) -> dict[str, Statistic]:
     return stats
 
 
-def source_ids(stat: Statistic, figures: pd.DataFrame) -> list[str]:
-    """The sources behind a statistic's figures, in order, without repeats."""
-    by_id = figures.set_index("id")["source_id"]
-    return list(dict.fromkeys(by_id[f] for f in stat.figure_ids))
+def source_ids(stat: Statistic, source_of: Mapping[str, str]) -> list[str]:
+    """The sources behind a statistic's figures (source_of: figure ID to source ID), in order, without repeats."""
+    return list(dict.fromkeys(source_of[f] for f in stat.figure_ids))
