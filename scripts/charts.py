@@ -233,14 +233,16 @@ def drawn_and_rest(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return members.loc[drawn].sort_values("period_start", kind="stable"), members.drop(index=drawn)
 
 
-def rest_row(rest: pd.DataFrame, colour: str) -> dict:
-    """One row standing for many shorter windows: how many, and the span they fall within (not a claim
-    that together they cover all of it)."""
+def rest_row(rest: pd.DataFrame, colour: str, after_drawn: bool) -> dict:
+    """One row standing for many shorter windows (after_drawn: below the longest, drawn one by one) or, when
+    they tie, for all of a group's windows: how many, and the span they fall within (not a claim that
+    together they cover all of it)."""
     first, last = min(rest["period_start"], key=day), max(rest["drawn_to"])
     shown_last = max(rest["period_end"], key=lambda p: day(p, end=True))
     period = st.period_label(first, shown_last) if st.has_month_precision(first, shown_last) else f"{first} to {shown_last}"
-    return {"lead": f"{st.format_number(len(rest))} other counts",
-            "label": "each of a shorter window than those above, listed in the chart's data",
+    return {"lead": f"{st.format_number(len(rest))} {'other ' if after_drawn else ''}counts",
+            "label": ("each of a shorter window than those above, listed in the chart's data" if after_drawn
+                      else "too many to draw one by one, listed in the chart's data"),
             "period": f"all within {period}", "start": day(first), "end": date.fromisoformat(last), "pale": True,
             "color": colour}
 
@@ -291,24 +293,31 @@ def _counts(tables, stats) -> Chart:
                 "lead": r["count_shown"], "label": r["dataset"], "period": r["period"],
                 "start": day(r["period_start"]), "end": date.fromisoformat(r["drawn_to"]),
                 "years_only": "whole years" in r["period"], "color": colours.get(counts, GREY)}
-                for _, r in shown.iterrows()] + ([rest_row(rest, colours.get(counts, GREY))] if len(rest) else []), wide)
+                for _, r in shown.iterrows()] + ([rest_row(rest, colours.get(counts, GREY), after_drawn=len(shown) > 0)] if len(rest) else []), wide)
         bottom = y - FONT - 4
         year_axis(canvas, scale, 4, bottom, [FONT, bottom + FONT + 4])
         return canvas, bottom + FONT + 8
 
-    drawn = pd.concat([drawn_and_rest(group)[0] for _, group in data.groupby(["counts", "area"], sort=False)])
-    described = "; ".join(f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples())
+    splits = [drawn_and_rest(group) for _, group in data.groupby(["counts", "area"], sort=False)]
+    drawn = pd.concat([shown for shown, _ in splits])
+    parts = [f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples()]
     if len(drawn) < len(data):
-        described += (f"; and {st.format_number(len(data) - len(drawn))} other counts, each of a shorter window, drawn "
-                      "together as one pale bar for the span they fall within and listed in the chart's data")
+        below_drawn = {not shown.empty for shown, rest in splits if len(rest)}   # is a rest below its group's longest?
+        parts.append(("and " if parts else "") + f"{st.format_number(len(data) - len(drawn))} "
+                     + ("other " if parts else "") + "counts, "
+                     + {frozenset({True}): "each of a shorter window", frozenset({False}): "too many of one length to "
+                        "draw one by one"}.get(frozenset(below_drawn), "shorter windows or too many of one length to draw")
+                     + ", drawn together as one pale bar per group for the span they fall within and listed in the chart's data")
+    described = "; ".join(parts)
     description = (
         f"{len(data)} published counts of police referrals to Immigration Enforcement, "
-        + ("each" if len(drawn) == len(data) else "the longest") + " drawn as the window of time "
-        f"it covers on one time axis, grouped by who is counted and where: {described}. The windows overlap but differ, "
+        + ("each drawn as the window of time it covers" if len(drawn) == len(data) else
+           "the longest drawn as the window of time it covers" if len(drawn) else "drawn as windows of time")
+        + f" on one time axis, grouped by who is counted and where: {described}. The windows overlap but differ, "
         "and so do the definitions and areas, so the counts are not a series and cannot show a trend.")
-    bars = len(drawn) + sum(len(drawn_and_rest(group)[1]) > 0 for _, group in data.groupby(["counts", "area"]))
+    bars = len(drawn) + sum(len(rest) > 0 for _, rest in splits)
     summary = (f"{bars} time bars from {start.year} to {end.year}, in {len(groups)} groups by who is counted and "
-               "where, each labelled with its count" + ("" if len(drawn) == len(data) else " or, for the shorter windows drawn together, how many"))
+               "where, each labelled with its count" + ("" if len(drawn) == len(data) else " or, for the windows drawn together, how many"))
     return Chart("counts", "Each published count covers a different window, area and definition", description,
                  data.drop(columns=["source_id"]),
                  {"dataset": "Dataset", "counted_as": "What is counted", "area": "Area", "count_shown": "Count",

@@ -52,3 +52,18 @@ def test_every_id_column_is_renumbered_in_each_copy(tmp_path):
         copies = {row["id"]: row["copy_of"] for row in csv.DictReader(file) if row["copy_of"]}
     assert copies == {"S-060": "S-007", "S-1060": "S-1007"}
     load(project / "data")
+
+
+def test_windows_that_all_tie_are_drawn_together_without_claiming_to_be_shorter(tmp_path):
+    """Eleven copies of the same windows (more than MAX_WINDOWS of one length): none is drawn for being
+    first in the file, and the row that stands for them does not say "shorter than those above"."""
+    from scripts.charts import MAX_WINDOWS, build_charts
+
+    project = copy_project(tmp_path / "project")
+    grow(project / "data", MAX_WINDOWS + 1)
+    tables = load(project / "data")
+    chart = build_charts(tables, compute_statistics(tables))["counts"]
+    drawn = json.dumps(chart.drawings["wide"].spec.to_dict())
+    assert f'"{MAX_WINDOWS + 1} counts"' in drawn and "too many to draw one by one" in drawn
+    assert "Domestic Abuse Commissioner" not in drawn
+    assert "too many of one length to draw one by one" in chart.description
