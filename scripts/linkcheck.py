@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -69,6 +70,14 @@ def check(seeds: list[str], fetch: Callable[[str], Response], base: str, follow:
             parsed[url] = parse(response.body)
         return parsed[url]
 
+    @lru_cache(maxsize=None)
+    def resolve(source: str, address: str) -> str | None:
+        """The page an href's address part (before any #) leads to; None if it is not part of this copy."""
+        if escapes_root(source, address, base):
+            return None   # e.g. an unversioned build's link to a sibling version: not part of this copy
+        target = urljoin(source, address).split("?")[0]
+        return target if target.startswith(base) else None   # else another site, or outside this copy
+
     problems, queue, seen = [], list(seeds), set(seeds)
     while queue:
         source = queue.pop(0)
@@ -79,12 +88,11 @@ def check(seeds: list[str], fetch: Callable[[str], Response], base: str, follow:
         for href in dict.fromkeys(document.links):   # a link repeated on a page resolves the same way
             if href.startswith(("mailto:", "tel:", "data:", "javascript:")):
                 continue
-            if escapes_root(source, href, base):
-                continue   # e.g. an unversioned build's link to a sibling version: not part of this copy
-            target, fragment = urldefrag(urljoin(source, href))
-            target = target.split("?")[0]
-            if not target.startswith(base):
-                continue   # another site, or outside this copy of the site
+            # Pages link thousands of anchors on a few pages: resolve each page address once.
+            address, _, fragment = href.partition("#")
+            target = resolve(source, address)
+            if target is None:
+                continue
             if get(target).status != 200:
                 problems.append(f"{source}: link {href!r} → {target} answers {get(target).status}")
                 continue
