@@ -459,23 +459,66 @@ def _describe(error, resource: dict, tables: dict[str, Csv]) -> tuple[str | None
     return getattr(error, "field_name", None) or None, error.message, "data that matches datapackage.json"
 
 
+@dataclass
+class _MissingKey:
+    """A reference to no row, with the attributes of Frictionless's foreign-key error that _describe reads."""
+    row_number: int
+    field_names: list[str]
+    field_cells: list[str]
+    reference_name: str
+    reference_field_names: list[str]
+    type: str = "foreign-key"
+
+
+def _missing_keys(resource: dict, tables: dict[str, Csv]) -> list[_MissingKey]:
+    """Every foreign key of a table checked against the set of values it may refer to. Frictionless would
+    re-read the referenced table for every key, most of its time once tables run to thousands of rows.
+    As there, an empty cell refers to nothing and a key into a table that could not be read is not checked;
+    cells are compared as text (every key in datapackage.json is a text ID)."""
+    table, missing = tables[resource["name"]], []
+    for key in resource["schema"].get("foreignKeys", []):
+        reference = key["reference"]
+        target_name = reference["resource"] or resource["name"]   # "" refers to the table itself
+        target = tables.get(target_name)
+        fields, target_fields = _names(key["fields"]), _names(reference["fields"])
+        if target is None or not set(fields) <= set(table.header) or not set(target_fields) <= set(target.header):
+            continue
+        known = {cells for cells in _columns(target, target_fields) if any(cells)}
+        for row_number, cells in enumerate(_columns(table, fields), start=2):
+            if any(cells) and cells not in known:
+                missing.append(_MissingKey(row_number, fields, list(cells), target_name, target_fields))
+    return missing
+
+
+def _names(fields: str | list[str]) -> list[str]:
+    return [fields] if isinstance(fields, str) else list(fields)
+
+
+def _columns(table: Csv, fields: list[str]) -> list[tuple[str, ...]]:
+    """The cells of these columns in every record, "" where a record is too short."""
+    positions = [table.header.index(field) for field in fields]
+    return [tuple(cells[p] if p < len(cells) else "" for p in positions) for _, cells in table.records]
+
+
 def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
                      reported: set[tuple[str, int, str]] = frozenset()) -> list[str]:
     """Validate the tables that were read with Frictionless; report its errors in plain words, except
     for cells already `reported` (file, line, field) by the cell checks."""
     descriptor, reported = copy.deepcopy(descriptor), set(reported)
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in tables]
-    for resource in descriptor["resources"]:   # a key into a table that could not be read cannot be checked
-        schema = resource["schema"]
-        schema["foreignKeys"] = [key for key in schema.get("foreignKeys", []) if key["reference"]["resource"] in tables]
-    resources = {resource["name"]: resource for resource in descriptor["resources"]}
+    resources = {resource["name"]: copy.deepcopy(resource) for resource in descriptor["resources"]}
+    for resource in descriptor["resources"]:   # foreign keys are checked below, by _missing_keys
+        resource["schema"]["foreignKeys"] = []
     with system.use_context(trusted=True):
         report = Package(descriptor, basepath=str(data_dir)).validate()
     problems = [problem("datapackage.json", error.message, "a valid Data Package") for error in report.errors]
     misread = {(file, line) for file, line, field in reported if field is None}   # rows with a cell too many or few
     for task in report.tasks:
         table = tables[task.name]
-        for error in task.errors:
+        # in row order, a row's own errors before its references, as Frictionless reports them
+        errors = sorted(task.errors + _missing_keys(resources[task.name], tables),
+                        key=lambda error: getattr(error, "row_number", None) or 0)
+        for error in errors:
             row = getattr(error, "row_number", None)
             if row and (table.blank_from(row) or (table.file, table.line(row)) in misread):
                 continue
