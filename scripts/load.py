@@ -557,8 +557,7 @@ def extra_checks(tables: dict[str, pd.DataFrame], date_columns: dict[str, list[s
                                             f"a year from {FIRST_YEAR} to {last} (a typing slip in the year?)",
                                             line, column))
         if {"period_start", "period_end"} <= set(frame.columns):
-            for line, row in frame.iterrows():
-                start, end = row["period_start"], row["period_end"]
+            for line, start, end in zip(frame.index, frame["period_start"], frame["period_end"]):
                 if start and end and end[: len(start)] < start[: len(end)]:
                     problems.append(problem(f"{name}.csv", f"the period ends ({end}) before it starts ({start})",
                                             "an end on or after the start", line, "period_end"))
@@ -576,7 +575,8 @@ def extra_checks(tables: dict[str, pd.DataFrame], date_columns: dict[str, list[s
     needs_value = {"referral_datasets": ["figure_id"],
                    "votes": ["votes_for_figure_id", "votes_against_figure_id", "majority_figure_id"]}
     for name, columns in needs_value.items():
-        for line, row in tables.get(name, pd.DataFrame(columns=columns)).iterrows():
+        frame = tables.get(name, pd.DataFrame(columns=columns))
+        for line, row in zip(frame.index, frame[columns].to_dict("records")):
             for column in columns:
                 figure_id = row[column]
                 if figure_id in no_value:
@@ -617,8 +617,9 @@ def _well_formed(url: str) -> bool:
 
 # ------------------------------------------------------------ loading
 
-def read_tables(data_dir: Path = DATA_DIR) -> Tables:
-    """Read every table as text (empty cells become ""), with numeric fields as numbers."""
+def read_tables(data_dir: Path, texts: dict[str, Csv]) -> Tables:
+    """Read every table as text (empty cells become ""), with numeric fields as numbers; `texts`, the
+    same files as read by check(), give the line each row is on."""
     tables = Tables()
     for resource in read_descriptor(data_dir)["resources"]:
         frame = pd.read_csv(data_dir / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -628,20 +629,27 @@ def read_tables(data_dir: Path = DATA_DIR) -> Tables:
                 frame[field["name"]] = pd.to_numeric(frame[field["name"]].replace("", None))
         tables[resource["name"]] = frame
         if "id" in frame:   # for messages about a row found later (statistics): the line it is on
-            text = Csv.read(data_dir / resource["path"]).frame()
-            tables.lines[resource["name"]] = dict(zip(text["id"], text.index))
+            text = texts[resource["name"]]
+            column = text.header.index("id")
+            tables.lines[resource["name"]] = {cells[column]: line for line, cells in text.records
+                                              if "".join(cells).strip()}
     return tables
 
 
 def check(data_dir: Path = DATA_DIR) -> list[str]:
     """Every problem with the Data Package in data_dir, in the order a maintainer would fix them."""
+    return _checked(data_dir)[0]
+
+
+def _checked(data_dir: Path) -> tuple[list[str], dict[str, Csv]]:
+    """The problems, and every table that could be read, as text."""
     try:
         descriptor = read_descriptor(data_dir)
         Package(descriptor, basepath=str(data_dir))
     except DataError as error:
-        return error.problems
+        return error.problems, {}
     except (ValueError, FrictionlessException) as error:
-        return [problem("datapackage.json", f"is not a valid Data Package ({error})", "a valid Data Package descriptor")]
+        return [problem("datapackage.json", f"is not a valid Data Package ({error})", "a valid Data Package descriptor")], {}
     problems = _missing_tables([r["name"] for r in descriptor["resources"]], REQUIRED_TABLES, "the site")
     readable: dict[str, Csv] = {}
     reported: set[tuple[str, int, str]] = set()
@@ -677,7 +685,7 @@ def check(data_dir: Path = DATA_DIR) -> list[str]:
         frames[name] = frame[[(table.file, line) not in misread for line in frame.index]]
     problems += extra_checks(frames, dates)
     problems += snapshot_problems(data_dir / "releases")
-    return list(dict.fromkeys(problems))
+    return list(dict.fromkeys(problems)), readable
 
 
 def unexpected(error: BaseException, where: str) -> str:
@@ -690,10 +698,10 @@ def unexpected(error: BaseException, where: str) -> str:
 def load(data_dir: Path = DATA_DIR) -> Tables:
     """Validate data_dir against its datapackage.json and return its tables, or raise DataError."""
     try:
-        problems = check(data_dir)
+        problems, texts = _checked(data_dir)
         if problems:
             raise DataError(problems)
-        return read_tables(data_dir)
+        return read_tables(data_dir, texts)
     except DataError:
         raise
     except Exception as error:   # noqa: BLE001: whatever happened, the maintainer gets one plain line
