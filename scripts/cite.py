@@ -113,3 +113,11 @@ def harvard_parts(item: Citable) -> tuple[str, str]:
     """The Harvard reference split where the reader's access date goes (filled in by cite.js)."""
     before, after = harvard(item).split("ACCESSED")
     return before, after
+
+
+@dataclass(frozen=True)
+class ClaimCitation:
+    """What a claim's small "Cite" control shows (the cite_claim macro in overrides/fragments/macros.html)."""
+    title: str                  # what is cited, for screen readers: "Figure F-001"
+    reference: tuple[str, str]  # harvard_parts
+    element_id: str             # the reference's id, which its copy button names

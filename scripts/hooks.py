@@ -29,7 +29,7 @@ from mkdocs.structure.files import File  # noqa: E402
 
 from scripts import cache  # noqa: E402
 from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
-from scripts.cite import Citable, bibtex, csl_json, download_name, full_title, harvard_parts, ris  # noqa: E402
+from scripts.cite import Citable, ClaimCitation, bibtex, csl_json, download_name, full_title, harvard_parts, ris  # noqa: E402
 from scripts.descriptor import DataError, read_descriptor  # noqa: E402
 from scripts.fragments import FRAGMENTS, environment as fragment_environment, fragment  # noqa: E402
 from scripts.hosting import csp, script_hashes  # noqa: E402
@@ -314,17 +314,16 @@ def page_citable(page, config) -> Citable:
 
 def claim_citation(config, page):
     """Citations for single claims on a page: the pinned page address plus the claim's anchor."""
-    def cite(anchor: str, title: str) -> str:
+    def cite(anchor: str, title: str) -> ClaimCitation:
         item = citable(config, full_title(title), f"{pinned_url(config, page.url)}#{anchor}")
-        return fragment("cite-claim.html", title=title, reference=harvard_parts(item), element_id="cite-" + anchor)
+        return ClaimCitation(title, harvard_parts(item), "cite-" + anchor)
     return cite
 
 
 def page_citation(page, config) -> str:
     version = config.extra["site_version"]
     return fragment("cite-page.html", reference=harvard_parts(page_citable(page, config)), element_id="cite-page",
-                    bib_name=download_name(page.url, version, "bib"), ris_name=download_name(page.url, version, "ris"),
-                    json_name=download_name(page.url, version, "json"))
+                    downloads={kind: download_name(page.url, version, kind) for kind in ("bib", "ris", "json")})
 
 
 # ------------------------------------------------------------- publication line

@@ -14,6 +14,7 @@ from typing import Callable
 
 import pandas as pd
 from scripts.charts import Chart
+from scripts.cite import ClaimCitation
 from scripts.fragments import fragment
 from scripts.passages import passage_url
 from scripts.safe_text import spreadsheet_safe
@@ -36,7 +37,7 @@ CERTAINTY_NOTE = {"inferred": "date inferred", "approximate": "date approximate"
 class PageLinks:
     """What a generated fragment needs to know about the page it goes on."""
     root: str                                   # relative path from the page to the site root
-    cite: Callable[[str, str], str] = lambda anchor, title: ""   # (anchor, title) -> citation HTML
+    cite: Callable[[str, str], ClaimCitation | None] = lambda anchor, title: None   # (anchor, title) -> its citation
     publisher: str = ""                         # who publishes the brief (mkdocs.yml extra.publisher)
     contact: str = ""                           # where to report an error: an email or a web address
 
