@@ -5,6 +5,7 @@ server). Links leaving the site are not followed; a checker must never make a re
 from __future__ import annotations
 
 import posixpath
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,11 +52,13 @@ def parse(body: bytes) -> _Page:
     return _Page(links, {str(i) for i in ids if i})
 
 
-def check(seeds: list[str], fetch: Callable[[str], Response], base: str, follow: bool = True) -> list[str]:
+def check(seeds: list[str], fetch: Callable[[str], Response], base: str, follow: bool = True,
+          parsed: dict[str, _Page] | None = None) -> list[str]:
     """Problems found checking every link on the seed pages (and, with `follow`, on every page they
-    reach inside `base`): targets that do not answer 200, and #anchors with no such id."""
+    reach inside `base`): targets that do not answer 200, and #anchors with no such id. `parsed`: pages
+    already read, by address."""
     responses: dict[str, Response] = {}
-    parsed: dict[str, _Page] = {}
+    parsed = dict(parsed or {})
 
     def get(url: str) -> Response:
         if url not in responses:
@@ -129,6 +132,12 @@ def folder_fetcher(folder: Path) -> Callable[[str], Response]:
 
 def check_folder(folder: Path, skip: tuple[str, ...] = ("404.html",)) -> list[str]:
     """Every page of a built site as a source (pages outside the navigation too)."""
-    seeds = [FOLDER_BASE + p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*.html")) if p.name not in skip]
-    problems = check(seeds, folder_fetcher(folder), FOLDER_BASE, follow=False)
+    pages = [p for p in sorted(folder.rglob("*.html")) if p.name not in skip]
+    seeds = [FOLDER_BASE + p.relative_to(folder).as_posix() for p in pages]
+    # libxml2 reads without Python's lock, so two pages are read at once (the build's second core is mostly idle)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parsed = dict(zip(seeds, pool.map(lambda path: parse(path.read_bytes()), pages)))
+    # links name a folder's page by the folder ("figures/#F-001"): the same page, read once
+    parsed |= {seed.removesuffix("index.html"): page for seed, page in parsed.items() if seed.endswith("/index.html")}
+    problems = check(seeds, folder_fetcher(folder), FOLDER_BASE, follow=False, parsed=parsed)
     return [p.replace(FOLDER_BASE, "/") for p in problems]
