@@ -206,26 +206,33 @@ def measured_build(project: Path) -> tuple[float, float, float]:
     return float(seconds), float(megabytes), float(cpu)
 
 
-def bench_growth() -> list[tuple[str, int, float, float, float]]:
-    """Clean builds of synthetic data (scripts/growth.py) in temporary copies: (name, rows, seconds, MB, CPU s)."""
+def bench_growth(runs: int) -> list[tuple[str, int, float, float, float]]:
+    """Clean builds of synthetic data (scripts/growth.py) in temporary copies, each size once per round so
+    that a busy moment weighs on all alike: (name, rows, median seconds, largest MB, median CPU s)."""
     from scripts.growth import add_force_months, grow, rows_in
 
-    results = []
     with tempfile.TemporaryDirectory() as folder:
-        for name, factor, force_months in GROWTH:
-            project = copy_project(Path(folder) / f"grow-{len(results)}")
+        projects = []
+        for index, (name, factor, force_months) in enumerate(GROWTH):
+            project = copy_project(Path(folder) / f"grow-{index}")
             grow(project / "data", factor)
             if force_months:
                 add_force_months(project / "data")
-            results.append((name, rows_in(project / "data"), *measured_build(project)))
-            shutil.rmtree(project)
-    return results
+            projects.append((name, project, rows_in(project / "data"), []))
+        for _ in range(runs):
+            for name, project, rows, measured in projects:
+                for built in ("site", ".cache"):   # a clean build each time
+                    shutil.rmtree(project / built, ignore_errors=True)
+                measured.append(measured_build(project))
+        return [(name, rows, statistics.median(m[0] for m in measured), max(m[1] for m in measured),
+                 statistics.median(m[2] for m in measured)) for name, _, rows, measured in projects]
 
 
 def report_growth(results) -> bool:
     """Print the growth table; True if 100x today's rows missed a target."""
     base_rows, base_seconds, base_cpu = results[0][1], results[0][2], results[0][4]
-    print("\nGrowth: clean builds of synthetic data (time, CPU time of all its processes, peak memory of the largest)")
+    print("\nGrowth: clean builds of synthetic data (medians of the runs: time, CPU time of all its processes; "
+          "peak memory of the largest)")
     print(f"  {'data':44} {'rows':>7} {'time':>8} {'x today':>8} {'CPU':>7} {'x today':>8} {'ms/row':>7} {'peak MB':>8} {'KB/row':>7}")
     for name, rows, seconds, megabytes, cpu in results:
         print(f"  {name:44} {rows:7,} {seconds:7.1f}s {seconds / base_seconds:7.2f}x {cpu:6.1f}s {cpu / base_cpu:7.2f}x "
@@ -248,7 +255,7 @@ def main() -> int:
     parser.add_argument("--pages", nargs="+", metavar="PAGE", help="Lighthouse on these pages only (e.g. / methods/)")
     arguments = parser.parse_args()
     if arguments.growth_only:
-        return 1 if report_growth(bench_growth()) else 0
+        return 1 if report_growth(bench_growth(arguments.runs)) else 0
     if arguments.lighthouse_only:
         return 1 if report_lighthouse(arguments.pages) else 0
 
@@ -267,7 +274,7 @@ def main() -> int:
         print(f"  {name:32} {summary(times)}  = {ratio:.2f}x floor, {ratio_bare:.2f}x bare"
               + (f"  targets {'; '.join(verdicts)}" if verdicts else ""))
 
-    failed |= report_growth(bench_growth())
+    failed |= report_growth(bench_growth(arguments.runs))
 
     if not arguments.no_lighthouse:
         failed |= report_lighthouse(arguments.pages)
