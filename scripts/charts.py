@@ -300,20 +300,18 @@ def _counts(tables, stats) -> Chart:
 
     splits = [drawn_and_rest(group) for _, group in data.groupby(["counts", "area"], sort=False)]
     drawn = pd.concat([shown for shown, _ in splits])
-    parts = [f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples()]
-    if len(drawn) < len(data):
-        below_drawn = {not shown.empty for shown, rest in splits if len(rest)}   # is a rest below its group's longest?
-        parts.append(("and " if parts else "") + f"{st.format_number(len(data) - len(drawn))} "
-                     + ("other " if parts else "") + "counts, "
-                     + {frozenset({True}): "each of a shorter window", frozenset({False}): "too many of one length to "
-                        "draw one by one"}.get(frozenset(below_drawn), "shorter windows or too many of one length to draw")
-                     + ", drawn together as one pale bar per group for the span they fall within and listed in the chart's data")
-    described = "; ".join(parts)
+    listed = "; ".join(f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples())
+    if len(drawn) == len(data):
+        how = f"each drawn as the window of time it covers on one time axis, grouped by who is counted and where: {listed}. "
+    else:   # drawn_and_rest's rule, in words
+        how = (f"drawn as windows of time on one time axis, grouped by who is counted and where. Where a group has more "
+               f"than {MAX_WINDOWS}, its longest windows are drawn one by one (at most {MAX_WINDOWS - 1}, each longer than "
+               "every window not drawn, so equally long windows are drawn all or none) and the others, "
+               f"{st.format_number(len(data) - len(drawn))} in all, as one pale bar per group for the span they fall "
+               "within; every count is listed in the chart's data. "
+               + (f"Drawn one by one: {listed}. " if listed else "Here none is drawn one by one. "))
     description = (
-        f"{len(data)} published counts of police referrals to Immigration Enforcement, "
-        + ("each drawn as the window of time it covers" if len(drawn) == len(data) else
-           "the longest drawn as the window of time it covers" if len(drawn) else "drawn as windows of time")
-        + f" on one time axis, grouped by who is counted and where: {described}. The windows overlap but differ, "
+        f"{len(data)} published counts of police referrals to Immigration Enforcement, {how}The windows overlap but differ, "
         "and so do the definitions and areas, so the counts are not a series and cannot show a trend.")
     bars = len(drawn) + sum(len(rest) > 0 for _, rest in splits)
     summary = (f"{bars} time bars from {start.year} to {end.year}, in {len(groups)} groups by who is counted and "

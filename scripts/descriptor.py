@@ -95,6 +95,9 @@ def _descriptor_problems(descriptor: object) -> list[str]:
             problems.append(f"{label}, field 'schema': the table has no list of fields; "
                             'expected "schema": {"fields": [{"name": ..., "type": ...}, ...]}')
             continue
+        if schema.get("missingValues", [""]) != [""]:   # the tables are read with "" as the only missing value
+            problems.append(f"{label}, field 'schema': \"missingValues\": {json.dumps(schema['missingValues'])} is not "
+                            "read by the site; expected no missingValues (an empty cell is a missing value)")
         for field in fields:
             if not (isinstance(field, dict) and isinstance(field.get("name"), str) and field["name"]):
                 problems.append(f"{label}: a field has no name; expected each field as "
@@ -108,7 +111,9 @@ def _descriptor_problems(descriptor: object) -> list[str]:
 
 
 def _foreign_key_problems(resources: list, where: str) -> list[str]:
-    """A foreign key into a table the package does not list (a typo) would otherwise go unchecked."""
+    """A foreign key into a table the package does not list, or between columns that do not exist (a typo),
+    would otherwise go unchecked. Keys join text columns: scripts/load.py compares them as text, as
+    every page and link shows them."""
     tables = [resource for resource in resources if isinstance(resource, dict)]
     names = {resource.get("name") for resource in tables}   # a key into its own table names it too (not "")
     problems = []
@@ -118,9 +123,30 @@ def _foreign_key_problems(resources: list, where: str) -> list[str]:
         for key in keys if isinstance(keys, list) else []:
             reference = key.get("reference") if isinstance(key, dict) else None
             target = reference.get("resource") if isinstance(reference, dict) else None
+            label = f"{where}, resource '{resource.get('name')}', foreignKeys"
             if target not in names:
-                problems.append(f"{where}, resource '{resource.get('name')}', foreignKeys: {json.dumps(target)} is not "
-                                f"a table in this package; expected one of {', '.join(sorted(map(str, names)))}")
+                problems.append(f"{label}: {json.dumps(target)} is not a table in this package; "
+                                f"expected one of {', '.join(sorted(map(str, names)))}")
+                continue
+            target_schema = next(t for t in tables if t.get("name") == target).get("schema")
+            for table, table_schema, columns in ((resource.get("name"), schema, key.get("fields")),
+                                                 (target, target_schema, reference.get("fields"))):
+                problems += _key_column_problems(label, table, table_schema, columns)
+    return problems
+
+
+def _key_column_problems(label: str, table: str, schema, columns) -> list[str]:
+    """Each column one end of a foreign key names: in the table, and text."""
+    fields = {field.get("name"): field for field in (schema.get("fields") or []) if isinstance(field, dict)} \
+        if isinstance(schema, dict) else {}
+    problems = []
+    for column in [columns] if isinstance(columns, str) else columns if isinstance(columns, list) else [columns]:
+        if column not in fields:
+            problems.append(f"{label}: {json.dumps(column)} is not a column of table '{table}'; "
+                            f"expected one of {', '.join(map(str, fields))}")
+        elif fields[column].get("type", "string") != "string":
+            problems.append(f"{label}: column '{column}' of table '{table}' is of type {fields[column]['type']}; "
+                            'expected keys between text columns (IDs), "type": "string"')
     return problems
 
 

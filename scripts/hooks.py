@@ -322,7 +322,7 @@ def claim_citation(config, page):
 
 def page_citation(page, config) -> str:
     version = config.extra["site_version"]
-    return fragment("cite-page.html", reference=harvard_parts(page_citable(page, config)), element_id="cite-page",
+    return fragment("cite-page.html", parts=harvard_parts(page_citable(page, config)), element_id="cite-page",
                     downloads={kind: download_name(page.url, version, kind) for kind in ("bib", "ris", "json")})
 
 

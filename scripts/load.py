@@ -474,14 +474,14 @@ def _missing_keys(resource: dict, tables: dict[str, Csv]) -> list[_MissingKey]:
     """Every foreign key of a table checked against the set of values it may refer to. Frictionless would
     re-read the referenced table for every key, most of its time once tables run to thousands of rows.
     As there, an empty cell refers to nothing and a key into a table that could not be read is not checked;
-    cells are compared as text (every key in datapackage.json is a text ID)."""
+    cells are compared as text (scripts/descriptor.py requires keys between text columns)."""
     table, missing = tables[resource["name"]], []
     for key in resource["schema"].get("foreignKeys", []):
         reference = key["reference"]
-        target_name = reference["resource"] or resource["name"]   # "" refers to the table itself
+        target_name = reference["resource"]   # a key into its own table names it (scripts/descriptor.py)
         target = tables.get(target_name)
         fields, target_fields = _names(key["fields"]), _names(reference["fields"])
-        if target is None or not set(fields) <= set(table.header) or not set(target_fields) <= set(target.header):
+        if target is None:   # a table that could not be read: its own problems come first
             continue
         known = {cells for cells in _columns(target, target_fields) if any(cells)}
         for row_number, cells in enumerate(_columns(table, fields), start=2):
@@ -500,6 +500,9 @@ def _columns(table: Csv, fields: list[str]) -> list[tuple[str, ...]]:
     return [tuple(cells[p] if p < len(cells) else "" for p in positions) for _, cells in table.records]
 
 
+ERROR_LIMIT = 1000   # per file: past this many, a maintainer fixes what is listed and builds again
+
+
 def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
                      reported: set[tuple[str, int, str]] = frozenset()) -> list[str]:
     """Validate the tables that were read with Frictionless; report its errors in plain words, except
@@ -510,7 +513,7 @@ def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
     for resource in descriptor["resources"]:   # foreign keys are checked below, by _missing_keys
         resource["schema"]["foreignKeys"] = []
     with system.use_context(trusted=True):
-        report = Package(descriptor, basepath=str(data_dir)).validate()
+        report = Package(descriptor, basepath=str(data_dir)).validate(limit_errors=ERROR_LIMIT)
     problems = [problem("datapackage.json", error.message, "a valid Data Package") for error in report.errors]
     misread = {(file, line) for file, line, field in reported if field is None}   # rows with a cell too many or few
     for task in report.tasks:
@@ -530,6 +533,9 @@ def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
                     problems.append(problem(table.file, what, expected, line, field))
                     if line:
                         reported.add((table.file, line, field))
+        if any(warning.startswith("reached error limit") for warning in task.warnings):
+            problems.append(problem(table.file, f"there may be more problems than these: the schema check stops after "
+                                    f"{ERROR_LIMIT:,} in a file", "these fixed, then a new build to show any others"))
     return problems
 
 
@@ -623,7 +629,8 @@ def read_tables(data_dir: Path, texts: dict[str, Csv]) -> Tables:
     tables = Tables()
     for resource in read_descriptor(data_dir)["resources"]:
         frame = pd.read_csv(data_dir / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        frame = frame[frame.ne("").any(axis=1)].reset_index(drop=True)   # ",,," lines at the end
+        # ",,," lines at the end, spaces or not: blank, as check() sees them (Csv.blank_from)
+        frame = frame[frame.apply(lambda column: column.str.strip()).ne("").any(axis=1)].reset_index(drop=True)
         for field in resource["schema"]["fields"]:
             if field.get("type") in ("number", "integer"):
                 frame[field["name"]] = pd.to_numeric(frame[field["name"]].replace("", None))

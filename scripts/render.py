@@ -209,7 +209,7 @@ FIGURE_GROUPS = [  # (heading, anchor, test on the figure's statement and unit),
 def mentions(text: str, words) -> bool:
     """Whether the text has one of the words (or stems) at the start of a word: 'referr' matches 'referrals',
     not 'preferred'; 'ons' matches 'ONS', not 'Conservative'."""
-    return _word_starts(tuple(words)).search(text) is not None
+    return bool(words) and _word_starts(tuple(words)).search(text) is not None
 
 
 @lru_cache(maxsize=64)

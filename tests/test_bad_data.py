@@ -200,6 +200,31 @@ def test_bom_crlf_and_blank_trailing_lines_are_accepted_and_read_correctly(data)
         pd.testing.assert_frame_equal(tables[name], expected[name])
 
 
+def test_trailing_lines_of_spaces_and_commas_are_blank_too(data):
+    """Validation and reading agree on what a blank line is: one of spaces and commas at the end is not a row."""
+    with open(data / "figures.csv", "ab") as file:
+        file.write(b"  ,,,,,,,,,,,,\n")
+    pd.testing.assert_frame_equal(load(data)["figures"], load()["figures"])
+
+
+def test_past_the_error_limit_the_message_says_there_may_be_more(data):
+    """Frictionless stops at ERROR_LIMIT problems in a file; the maintainer is told, not left to think the list whole."""
+    from scripts.growth import grow
+    from scripts.load import ERROR_LIMIT
+
+    grow(data, ERROR_LIMIT // 90 + 2)   # more than ERROR_LIMIT figures
+    rows = list(csv.DictReader(io.StringIO((data / "figures.csv").read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**row, "period_certainty": "bogus"} for row in rows)   # one error a row, not allowed
+    (data / "figures.csv").write_text(out.getvalue(), encoding="utf-8")
+    found = problems(data)
+    assert len(found) == ERROR_LIMIT + 1
+    assert found[-1] == (f"data/figures.csv: there may be more problems than these: the schema check stops after "
+                         f"{ERROR_LIMIT:,} in a file; expected these fixed, then a new build to show any others")
+
+
 def test_a_blank_line_inside_a_table_is_reported(data):
     line = line_of(data / "figures.csv", "F-002")
     edit(data / "figures.csv", b"\nF-002,", b"\n\nF-002,")

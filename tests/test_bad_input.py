@@ -172,6 +172,21 @@ def test_broken_datapackage_json(data):
     (lambda d: d["resources"][1]["schema"]["foreignKeys"][0]["reference"].update(resource="source"),
      "resource 'figures', foreignKeys: \"source\" is not a table in this package; expected one of figures, forces, "
      "helplines, quotes, recommendations, referral_datasets, sources, timeline, votes"),
+    # a key between columns that do not exist would otherwise check nothing
+    (lambda d: d["resources"][1]["schema"]["foreignKeys"][0]["reference"].update(fields="idx"),
+     "resource 'figures', foreignKeys: \"idx\" is not a column of table 'sources'; expected one of id, title, "
+     "publisher, published, published_certainty, published_note, url, copy_kind, copy_of, notes"),
+    (lambda d: d["resources"][1]["schema"]["foreignKeys"][0].update(fields=["source"]),
+     "resource 'figures', foreignKeys: \"source\" is not a column of table 'figures'; expected one of id, statement, "
+     "value, wording, unit, period_start, period_end, period_certainty, period_note, geography, source_id, evidence, "
+     "caveat"),
+    # keys are compared as text, as pages show them: '044' is not 44
+    (lambda d: d["resources"][1]["schema"]["foreignKeys"].append({"fields": ["value"], "reference": {"resource": "sources", "fields": "id"}}),
+     "resource 'figures', foreignKeys: column 'value' of table 'figures' is of type number; expected keys between "
+     "text columns (IDs), \"type\": \"string\""),
+    (lambda d: d["resources"][1]["schema"].update(missingValues=["", "n/a"]),
+     "resource 'figures', field 'schema': \"missingValues\": [\"\", \"n/a\"] is not read by the site; expected no "
+     "missingValues (an empty cell is a missing value)"),
 ])
 def test_a_datapackage_json_the_site_cannot_use(data, change, expected):
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))

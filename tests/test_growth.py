@@ -39,7 +39,8 @@ def test_many_windows_are_drawn_as_a_few_and_the_rest_together(tmp_path):
     assert "Avon and Somerset Constabulary, 20" not in drawn   # a month is never drawn for being first in a tie
     assert '"1,584 other counts"' in drawn
     assert chart.drawings["narrow"].height < 2000
-    assert "and 1,584 other counts, each of a shorter window" in chart.description
+    assert "the others, 1,584 in all, as one pale bar per group" in chart.description
+    assert "Drawn one by one: Domestic Abuse Commissioner: 537" in chart.description
 
 
 def test_every_id_column_is_renumbered_in_each_copy(tmp_path):
@@ -66,4 +67,43 @@ def test_windows_that_all_tie_are_drawn_together_without_claiming_to_be_shorter(
     drawn = json.dumps(chart.drawings["wide"].spec.to_dict())
     assert f'"{MAX_WINDOWS + 1} counts"' in drawn and "too many to draw one by one" in drawn
     assert "Domestic Abuse Commissioner" not in drawn
-    assert "too many of one length to draw one by one" in chart.description
+    assert "Here none is drawn one by one." in chart.description
+
+
+def test_a_tie_at_the_top_leaves_a_group_undrawn_and_the_others_drawn(tmp_path):
+    """One group's longest windows tie (the Commissioner's, eleven times) and the others' don't: the tied
+    group's row says how many without claiming they are shorter than anything, the other groups are
+    drawn one by one as before, and the description names only what is drawn one by one."""
+    import csv
+    import io
+
+    from scripts.charts import MAX_WINDOWS, build_charts
+
+    def rows_of(path):
+        return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+    def write(path, rows):
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+
+    project = copy_project(tmp_path / "project")
+    figures, datasets = rows_of(project / "data" / "figures.csv"), rows_of(project / "data" / "referral_datasets.csv")
+    headline = next(row for row in figures if row["id"] == "F-001")   # England and Wales: a group of its own
+    dac = next(row for row in datasets if row["figure_id"] == "F-001")
+    for n in range(1, MAX_WINDOWS + 1):   # the same window again, as if the Commissioner had published it ten times
+        figures.append({**headline, "id": f"F-{5000 + n}"})
+        datasets.append({**dac, "id": f"{dac['id']}_again{n}", "figure_id": f"F-{5000 + n}"})
+    write(project / "data" / "figures.csv", figures)
+    write(project / "data" / "referral_datasets.csv", datasets)
+    tables = load(project / "data")
+    chart = build_charts(tables, compute_statistics(tables))["counts"]
+    drawn = json.dumps(chart.drawings["wide"].spec.to_dict())
+    assert f'"{MAX_WINDOWS + 1} counts"' in drawn and "too many to draw one by one" in drawn
+    assert '"1 other counts"' not in drawn and "shorter window than those above" not in drawn   # no group has a rest below
+    drawn_one_by_one = chart.description.split("Drawn one by one:")[1]
+    assert "Domestic Abuse Commissioner" not in drawn_one_by_one
+    assert "The Ferret: 451" in drawn_one_by_one   # the other groups are drawn as before
+    assert f"the others, {MAX_WINDOWS + 1} in all, as one pale bar per group" in chart.description

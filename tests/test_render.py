@@ -76,3 +76,11 @@ def test_a_table_written_in_markdown_gets_a_named_scroll_region_and_a_class_mate
     assert '<table>' not in shown and shown.count('class="data-table"') == 2
     assert 'role="region" aria-label="Conflicts &amp; gaps"' in shown and 'tabindex="0"' in shown
     assert "<th>Issue</th>" in shown and shown.count("<table") == 2
+
+
+def test_no_words_mention_nothing():
+    """An emptied word list (FIGURE_GROUPS, SOURCE_KINDS) puts nothing in its group, not everything."""
+    from scripts.render import mentions
+
+    assert not mentions("Police referrals", [])
+    assert mentions("Police referrals", ["referr"]) and not mentions("preferred", ["referr"])
