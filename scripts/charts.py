@@ -233,7 +233,7 @@ def drawn_and_rest(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return members.loc[drawn].sort_values("period_start", kind="stable"), members.drop(index=drawn)
 
 
-def rest_row(rest: pd.DataFrame, colour: str, after_drawn: bool) -> dict:
+def rest_row(rest: pd.DataFrame, after_drawn: bool) -> dict:
     """One row standing for many shorter windows (after_drawn: below the longest, drawn one by one) or, when
     they tie, for all of a group's windows: how many, and the span they fall within (not a claim that
     together they cover all of it)."""
@@ -243,8 +243,7 @@ def rest_row(rest: pd.DataFrame, colour: str, after_drawn: bool) -> dict:
     return {"lead": f"{st.format_number(len(rest))} {'other ' if after_drawn else ''}counts",
             "label": ("each of a shorter window than those above, listed in the chart's data" if after_drawn
                       else "too many to draw one by one, listed in the chart's data"),
-            "period": f"all within {period}", "start": day(first), "end": date.fromisoformat(last), "pale": True,
-            "color": colour}
+            "period": f"all within {period}", "start": day(first), "end": date.fromisoformat(last), "pale": True}
 
 
 def _counts(tables, stats) -> Chart:
@@ -280,40 +279,48 @@ def _counts(tables, stats) -> Chart:
     end = max(day(p, end=True) for p in data["period_end"])
     start, end = date(start.year, 1, 1), date(end.year, 7 if end.month <= 7 else 12, 1)
 
+    # each group's rows as drawn, in the drawing's order: the windows drawn one by one, then any drawn together
+    splits = {(counts, area): drawn_and_rest(data[(data["counts"] == counts) & (data["area"] == area)])
+              for counts, area in groups}
+    rows = {(counts, area): [{
+        "lead": r["count_shown"], "label": r["dataset"], "period": r["period"],
+        "start": day(r["period_start"]), "end": date.fromisoformat(r["drawn_to"]),
+        "years_only": "whole years" in r["period"], "color": colours.get(counts, GREY)} for _, r in shown.iterrows()]
+        + ([{**rest_row(rest, after_drawn=len(shown) > 0), "color": colours.get(counts, GREY)}] if len(rest) else [])
+        for (counts, area), (shown, rest) in splits.items()}
+
+    def heading(counts: str, area: str) -> str:
+        return f"Concerning {COUNTED.get(counts, counts)}, {area}"
+
     def layout(width: int, wide: bool):
         canvas = Canvas(width)
         scale = TimeScale(start, end, 1, width - 1)
         y = FONT + 20
         for counts, area in groups:
             y += 4
-            y = canvas.lines(0, y, wrap(f"Concerning {COUNTED.get(counts, counts)}, {area}", width, 14, bold=True), size=14,
+            y = canvas.lines(0, y, wrap(heading(counts, area), width, 14, bold=True), size=14,
                              bold=True, color=colours.get(counts, INK)) + 2
-            shown, rest = drawn_and_rest(data[(data["counts"] == counts) & (data["area"] == area)])
-            y = window_rows(canvas, scale, y, [{
-                "lead": r["count_shown"], "label": r["dataset"], "period": r["period"],
-                "start": day(r["period_start"]), "end": date.fromisoformat(r["drawn_to"]),
-                "years_only": "whole years" in r["period"], "color": colours.get(counts, GREY)}
-                for _, r in shown.iterrows()] + ([rest_row(rest, colours.get(counts, GREY), after_drawn=len(shown) > 0)] if len(rest) else []), wide)
+            y = window_rows(canvas, scale, y, rows[(counts, area)], wide)
         bottom = y - FONT - 4
         year_axis(canvas, scale, 4, bottom, [FONT, bottom + FONT + 4])
         return canvas, bottom + FONT + 8
 
-    splits = [drawn_and_rest(group) for _, group in data.groupby(["counts", "area"], sort=False)]
-    drawn = pd.concat([shown for shown, _ in splits])
-    listed = "; ".join(f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples())
+    drawn = pd.concat([shown for shown, _ in splits.values()])
     if len(drawn) == len(data):
+        listed = "; ".join(f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.area}, {r.period}" for r in drawn.itertuples())
         how = f"each drawn as the window of time it covers on one time axis, grouped by who is counted and where: {listed}. "
-    else:   # drawn_and_rest's rule, in words
-        how = (f"drawn as windows of time on one time axis, grouped by who is counted and where. Where a group has more "
-               f"than {MAX_WINDOWS}, its longest windows are drawn one by one (at most {MAX_WINDOWS - 1}, each longer than "
-               "every window not drawn, so equally long windows are drawn all or none) and the others, "
-               f"{st.format_number(len(data) - len(drawn))} in all, as one pale bar per group for the span they fall "
-               "within; every count is listed in the chart's data. "
-               + (f"Drawn one by one: {listed}. " if listed else "Here none is drawn one by one. "))
+    else:   # what each group shows, as the drawing says it, after drawn_and_rest's rule in words
+        how = (f"drawn as windows of time on one time axis, grouped by who is counted and where. A group of more than "
+               f"{MAX_WINDOWS} counts shows only its longest windows one by one, and the rest as one pale bar for the "
+               "span they fall within; every count is listed in the chart's data. "
+               + " ".join(f"{heading(counts, area)}: " + "; ".join(
+                   [f"{r.dataset}: {r.count_shown} {r.counted_as}, {r.period}" for r in shown.itertuples()]
+                   + [f"{row['lead']}, {row['label']}, {row['period']}" for row in rows[(counts, area)][len(shown):]]) + "."
+                   for (counts, area), (shown, _) in splits.items()) + " ")
     description = (
         f"{len(data)} published counts of police referrals to Immigration Enforcement, {how}The windows overlap but differ, "
         "and so do the definitions and areas, so the counts are not a series and cannot show a trend.")
-    bars = len(drawn) + sum(len(rest) > 0 for _, rest in splits)
+    bars = len(drawn) + sum(len(rest) > 0 for _, rest in splits.values())
     summary = (f"{bars} time bars from {start.year} to {end.year}, in {len(groups)} groups by who is counted and "
                "where, each labelled with its count" + ("" if len(drawn) == len(data) else " or, for the windows drawn together, how many"))
     return Chart("counts", "Each published count covers a different window, area and definition", description,

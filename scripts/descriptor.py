@@ -96,8 +96,8 @@ def _descriptor_problems(descriptor: object) -> list[str]:
                             'expected "schema": {"fields": [{"name": ..., "type": ...}, ...]}')
             continue
         if schema.get("missingValues", [""]) != [""]:   # the tables are read with "" as the only missing value
-            problems.append(f"{label}, field 'schema': \"missingValues\": {json.dumps(schema['missingValues'])} is not "
-                            "read by the site; expected no missingValues (an empty cell is a missing value)")
+            problems.append(f"{label}, field 'missingValues': {json.dumps(schema['missingValues'])} is not read by the "
+                            "site; expected no missingValues in the schema (an empty cell is the only missing value)")
         for field in fields:
             if not (isinstance(field, dict) and isinstance(field.get("name"), str) and field["name"]):
                 problems.append(f"{label}: a field has no name; expected each field as "
@@ -114,39 +114,52 @@ def _foreign_key_problems(resources: list, where: str) -> list[str]:
     """A foreign key into a table the package does not list, or between columns that do not exist (a typo),
     would otherwise go unchecked. Keys join text columns: scripts/load.py compares them as text, as
     every page and link shows them."""
-    tables = [resource for resource in resources if isinstance(resource, dict)]
-    names = {resource.get("name") for resource in tables}   # a key into its own table names it too (not "")
+    tables = {resource["name"]: resource for resource in resources
+              if isinstance(resource, dict) and isinstance(resource.get("name"), str)}   # reported above if not
+    names = set(tables)   # a key into its own table names it too (not "")
     problems = []
-    for resource in tables:
+    for resource in tables.values():
         schema = resource.get("schema")
         keys = schema.get("foreignKeys", []) if isinstance(schema, dict) else []
         for key in keys if isinstance(keys, list) else []:
             reference = key.get("reference") if isinstance(key, dict) else None
             target = reference.get("resource") if isinstance(reference, dict) else None
             label = f"{where}, resource '{resource.get('name')}', foreignKeys"
-            if target not in names:
+            if not (isinstance(target, str) and target in names):
                 problems.append(f"{label}: {json.dumps(target)} is not a table in this package; "
-                                f"expected one of {', '.join(sorted(map(str, names)))}")
+                                f"expected one of {', '.join(sorted(names))}")
                 continue
-            target_schema = next(t for t in tables if t.get("name") == target).get("schema")
-            for table, table_schema, columns in ((resource.get("name"), schema, key.get("fields")),
-                                                 (target, target_schema, reference.get("fields"))):
-                problems += _key_column_problems(label, table, table_schema, columns)
+            for table, columns in ((resource["name"], key.get("fields")), (target, reference.get("fields"))):
+                problems += _key_column_problems(label, table, _named_fields(tables[table].get("schema")), columns)
     return problems
 
 
-def _key_column_problems(label: str, table: str, schema, columns) -> list[str]:
-    """Each column one end of a foreign key names: in the table, and text."""
-    fields = {field.get("name"): field for field in (schema.get("fields") or []) if isinstance(field, dict)} \
-        if isinstance(schema, dict) else {}
+def _named_fields(schema) -> dict[str, dict] | None:
+    """A schema's fields by name; None if it has no list of named fields (reported above)."""
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not (isinstance(fields, list) and all(isinstance(field, dict) and isinstance(field.get("name"), str)
+                                             for field in fields)):
+        return None
+    return {field["name"]: field for field in fields}
+
+
+def _key_column_problems(label: str, table: str, fields: dict[str, dict] | None, columns) -> list[str]:
+    """Each column one end of a foreign key names: one or more, each a column of the table, and text."""
+    if fields is None:
+        return []   # the table's own schema problem comes first
+    names = [columns] if isinstance(columns, str) else columns if isinstance(columns, list) else None
+    if not names or not all(isinstance(name, str) for name in names):
+        return [f"{label}: the columns of table '{table}' are given as {json.dumps(columns)}; expected a column "
+                'name, such as "source_id", or a list of them']
     problems = []
-    for column in [columns] if isinstance(columns, str) else columns if isinstance(columns, list) else [columns]:
+    for column in names:
         if column not in fields:
             problems.append(f"{label}: {json.dumps(column)} is not a column of table '{table}'; "
-                            f"expected one of {', '.join(map(str, fields))}")
+                            f"expected one of {', '.join(fields)}")
         elif fields[column].get("type", "string") != "string":
-            problems.append(f"{label}: column '{column}' of table '{table}' is of type {fields[column]['type']}; "
-                            'expected keys between text columns (IDs), "type": "string"')
+            problems.append(f"{label}: column '{column}' of table '{table}' is of type "
+                            f"{json.dumps(fields[column].get('type'))}; expected keys between text columns (IDs), "
+                            '"type": "string"')
     return problems
 
 
@@ -195,10 +208,20 @@ def _constraint_problems(field: dict, label: str) -> list[str]:
     return problems
 
 
+def unexpected(error: BaseException, where: str) -> str:
+    """One plain line for a failure nobody foresaw: where, what to do, then the technical detail."""
+    return (f"{where}: the build stopped on something in the data it did not expect; check your last change to "
+            f"this file (or undo it with git) and, if it looks right, report this message to the site's maintainers. "
+            f"Technical detail: {type(error).__name__}: {error}")
+
+
 def read_descriptor(data_dir: Path) -> dict:
     """data/datapackage.json, checked enough that every later step can rely on its shape; or DataError."""
     descriptor = _json(data_dir / DESCRIPTOR, f"data/{DESCRIPTOR}", "a Data Package descriptor (JSON)")
-    problems = _descriptor_problems(descriptor)
+    try:
+        problems = _descriptor_problems(descriptor)
+    except Exception as error:   # noqa: BLE001: a shape no check foresaw is still one plain line, never a traceback
+        raise DataError([unexpected(error, f"data/{DESCRIPTOR}")]) from error
     if problems:
         raise DataError(problems)
     return descriptor

@@ -30,7 +30,7 @@ from mkdocs.structure.files import File  # noqa: E402
 from scripts import cache  # noqa: E402
 from scripts.cache import CACHE_DIR, content_digest  # noqa: E402
 from scripts.cite import Citable, ClaimCitation, bibtex, csl_json, download_name, full_title, harvard_parts, ris  # noqa: E402
-from scripts.descriptor import DataError, read_descriptor  # noqa: E402
+from scripts.descriptor import DataError, read_descriptor, unexpected  # noqa: E402
 from scripts.fragments import FRAGMENTS, environment as fragment_environment, fragment  # noqa: E402
 from scripts.hosting import csp, script_hashes  # noqa: E402
 from scripts.metadata import SOCIAL_CARD, json_ld, social_card_svg  # noqa: E402
@@ -90,7 +90,6 @@ class Pipeline:
 
     @staticmethod
     def _plainly(compute, doing: str):
-        from scripts.load import unexpected
         try:
             return compute()
         except DataError as error:
@@ -420,7 +419,6 @@ def _stop_plainly(error: Exception, where: str):
         raise error
     if isinstance(error, DataError):
         raise PluginError(str(error)) from None
-    from scripts.load import unexpected
     raise PluginError(unexpected(error, where)) from error
 
 

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 from frictionless import FrictionlessException, Package, system
 
-from scripts.descriptor import FIRST_YEAR, LAST_YEAR, DataError, read_descriptor, snapshot_problems
+from scripts.descriptor import FIRST_YEAR, LAST_YEAR, DataError, read_descriptor, snapshot_problems, unexpected
 from scripts.safe_text import begins_like_a_formula, character_name, first_non_ascii, invisible_characters, looks_like
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -534,8 +534,8 @@ def _schema_problems(descriptor: dict, tables: dict[str, Csv], data_dir: Path,
                     if line:
                         reported.add((table.file, line, field))
         if any(warning.startswith("reached error limit") for warning in task.warnings):
-            problems.append(problem(table.file, f"there may be more problems than these: the schema check stops after "
-                                    f"{ERROR_LIMIT:,} in a file", "these fixed, then a new build to show any others"))
+            problems.append(problem(table.file, f"the schema check stopped after {ERROR_LIMIT:,} problems in this file, "
+                                    "so there may be more than are listed here", "these fixed, then a new build to list any others"))
     return problems
 
 
@@ -624,22 +624,18 @@ def _well_formed(url: str) -> bool:
 # ------------------------------------------------------------ loading
 
 def read_tables(data_dir: Path, texts: dict[str, Csv]) -> Tables:
-    """Read every table as text (empty cells become ""), with numeric fields as numbers; `texts`, the
-    same files as read by check(), give the line each row is on."""
+    """Every table as text (empty cells are ""), with numeric fields as numbers, from `texts`: the files as
+    check() read and validated them, so that both agree on every row (blank lines at the end included)."""
     tables = Tables()
     for resource in read_descriptor(data_dir)["resources"]:
-        frame = pd.read_csv(data_dir / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        # ",,," lines at the end, spaces or not: blank, as check() sees them (Csv.blank_from)
-        frame = frame[frame.apply(lambda column: column.str.strip()).ne("").any(axis=1)].reset_index(drop=True)
+        by_line = texts[resource["name"]].frame()
+        frame = by_line.reset_index(drop=True)
         for field in resource["schema"]["fields"]:
             if field.get("type") in ("number", "integer"):
                 frame[field["name"]] = pd.to_numeric(frame[field["name"]].replace("", None))
         tables[resource["name"]] = frame
         if "id" in frame:   # for messages about a row found later (statistics): the line it is on
-            text = texts[resource["name"]]
-            column = text.header.index("id")
-            tables.lines[resource["name"]] = {cells[column]: line for line, cells in text.records
-                                              if "".join(cells).strip()}
+            tables.lines[resource["name"]] = dict(zip(by_line["id"], by_line.index))
     return tables
 
 
@@ -693,13 +689,6 @@ def _checked(data_dir: Path) -> tuple[list[str], dict[str, Csv]]:
     problems += extra_checks(frames, dates)
     problems += snapshot_problems(data_dir / "releases")
     return list(dict.fromkeys(problems)), readable
-
-
-def unexpected(error: BaseException, where: str) -> str:
-    """One plain line for a failure nobody foresaw: where, what to do, then the technical detail."""
-    return (f"{where}: the build stopped on something in the data it did not expect; check your last change to "
-            f"this file (or undo it with git) and, if it looks right, report this message to the site's maintainers. "
-            f"Technical detail: {type(error).__name__}: {error}")
 
 
 def load(data_dir: Path = DATA_DIR) -> Tables:

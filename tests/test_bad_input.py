@@ -182,11 +182,29 @@ def test_broken_datapackage_json(data):
      "caveat"),
     # keys are compared as text, as pages show them: '044' is not 44
     (lambda d: d["resources"][1]["schema"]["foreignKeys"].append({"fields": ["value"], "reference": {"resource": "sources", "fields": "id"}}),
-     "resource 'figures', foreignKeys: column 'value' of table 'figures' is of type number; expected keys between "
-     "text columns (IDs), \"type\": \"string\""),
+     "resource 'figures', foreignKeys: column 'value' of table 'figures' is of type \"number\"; expected keys "
+     "between text columns (IDs), \"type\": \"string\""),
     (lambda d: d["resources"][1]["schema"].update(missingValues=["", "n/a"]),
-     "resource 'figures', field 'schema': \"missingValues\": [\"\", \"n/a\"] is not read by the site; expected no "
-     "missingValues (an empty cell is a missing value)"),
+     "resource 'figures', field 'missingValues': [\"\", \"n/a\"] is not read by the site; expected no "
+     "missingValues in the schema (an empty cell is the only missing value)"),
+    # shapes no check foresaw: a plain message, never a traceback
+    (lambda d: d["resources"][1]["schema"]["foreignKeys"][0].update(fields=[["source_id"]]),
+     "resource 'figures', foreignKeys: the columns of table 'figures' are given as [[\"source_id\"]]; expected a "
+     "column name, such as \"source_id\", or a list of them"),
+    (lambda d: d["resources"][1]["schema"]["foreignKeys"][0]["reference"].update(fields={"id": 1}),
+     "resource 'figures', foreignKeys: the columns of table 'sources' are given as {\"id\": 1}; expected a "
+     "column name, such as \"source_id\", or a list of them"),
+    (lambda d: d["resources"][1]["schema"]["foreignKeys"][0].update(fields=[]),
+     "resource 'figures', foreignKeys: the columns of table 'figures' are given as []; expected a "
+     "column name, such as \"source_id\", or a list of them"),
+    (lambda d: d["resources"][1]["schema"]["foreignKeys"][0]["reference"].update(resource=["sources"]),
+     "resource 'figures', foreignKeys: [\"sources\"] is not a table in this package; expected one of figures, "
+     "forces, helplines, quotes, recommendations, referral_datasets, sources, timeline, votes"),
+    (lambda d: d["resources"][0]["schema"].update(fields=5),
+     "resource 'sources', field 'schema': the table has no list of fields; expected \"schema\": {\"fields\": "
+     "[{\"name\": ..., \"type\": ...}, ...]}"),
+    (lambda d: d["resources"][0]["schema"]["fields"][0].update(name=["id"]),
+     "resource 'sources': a field has no name; expected each field as {\"name\": ..., \"type\": \"string\"}"),
 ])
 def test_a_datapackage_json_the_site_cannot_use(data, change, expected):
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))

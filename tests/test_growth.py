@@ -39,8 +39,9 @@ def test_many_windows_are_drawn_as_a_few_and_the_rest_together(tmp_path):
     assert "Avon and Somerset Constabulary, 20" not in drawn   # a month is never drawn for being first in a tie
     assert '"1,584 other counts"' in drawn
     assert chart.drawings["narrow"].height < 2000
-    assert "the others, 1,584 in all, as one pale bar per group" in chart.description
-    assert "Drawn one by one: Domestic Abuse Commissioner: 537" in chart.description
+    assert ("Concerning domestic abuse victims, England and Wales: Domestic Abuse Commissioner: 537 referrals concerning "
+            "domestic abuse victims, April 2020 to March 2023; 1,584 other counts, each of a shorter window than those "
+            "above, listed in the chart's data, all within April 2020 to March 2023.") in chart.description
 
 
 def test_every_id_column_is_renumbered_in_each_copy(tmp_path):
@@ -67,7 +68,8 @@ def test_windows_that_all_tie_are_drawn_together_without_claiming_to_be_shorter(
     drawn = json.dumps(chart.drawings["wide"].spec.to_dict())
     assert f'"{MAX_WINDOWS + 1} counts"' in drawn and "too many to draw one by one" in drawn
     assert "Domestic Abuse Commissioner" not in drawn
-    assert "Here none is drawn one by one." in chart.description
+    assert (f"Concerning domestic abuse victims, England and Wales: {MAX_WINDOWS + 1} counts, too many to draw one by "
+            "one, listed in the chart's data, all within April 2020 to March 2023.") in chart.description
 
 
 def test_a_tie_at_the_top_leaves_a_group_undrawn_and_the_others_drawn(tmp_path):
@@ -103,7 +105,7 @@ def test_a_tie_at_the_top_leaves_a_group_undrawn_and_the_others_drawn(tmp_path):
     drawn = json.dumps(chart.drawings["wide"].spec.to_dict())
     assert f'"{MAX_WINDOWS + 1} counts"' in drawn and "too many to draw one by one" in drawn
     assert '"1 other counts"' not in drawn and "shorter window than those above" not in drawn   # no group has a rest below
-    drawn_one_by_one = chart.description.split("Drawn one by one:")[1]
-    assert "Domestic Abuse Commissioner" not in drawn_one_by_one
-    assert "The Ferret: 451" in drawn_one_by_one   # the other groups are drawn as before
-    assert f"the others, {MAX_WINDOWS + 1} in all, as one pale bar per group" in chart.description
+    assert "Domestic Abuse Commissioner" not in chart.description   # described, as drawn, by the group's row
+    assert (f"England and Wales: {MAX_WINDOWS + 1} counts, too many to draw one by one, listed in the chart's data, "
+            "all within April 2020 to March 2023.") in chart.description
+    assert "The Ferret: 451 domestic abuse victims referred, May 2020 to September 2022" in chart.description   # as before
