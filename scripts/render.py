@@ -215,7 +215,7 @@ def mentions(text: str, words) -> bool:
 @lru_cache(maxsize=64)
 def _word_starts(words: tuple[str, ...]) -> re.Pattern:
     """One pattern for all the words, compiled once (pages test every row against the same few lists)."""
-    return re.compile("|".join(rf"(?<![\w]){re.escape(word)}" for word in words), re.I)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(word) for word in words) + ")", re.I)
 
 
 def figure_group(statement: str) -> tuple[str, str]:
