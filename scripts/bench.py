@@ -230,7 +230,7 @@ def bench_growth(runs: int) -> list[tuple[str, int, float, float, float]]:
 
 def report_growth(results) -> bool:
     """Print the growth table; True if 100x today's rows missed a target."""
-    base_rows, base_seconds, base_cpu = results[0][1], results[0][2], results[0][4]
+    base_seconds, base_cpu = results[0][2], results[0][4]
     print("\nGrowth: clean builds of synthetic data (medians of the runs: time, CPU time of all its processes; "
           "peak memory of the largest)")
     print(f"  {'data':44} {'rows':>7} {'time':>8} {'x today':>8} {'CPU':>7} {'x today':>8} {'ms/row':>7} {'peak MB':>8} {'KB/row':>7}")

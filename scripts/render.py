@@ -18,7 +18,7 @@ from scripts.cite import ClaimCitation
 from scripts.fragments import fragment
 from scripts.passages import passage_url
 from scripts.safe_text import spreadsheet_safe
-from scripts.stats import Statistic, format_number, month_label
+from scripts.stats import Statistic, format_number, month_label, source_ids
 
 e = html.escape
 
@@ -189,13 +189,12 @@ def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, lin
 # ---------------------------------------------------------------------- blocks
 
 def statistics_block(tables, stats: dict[str, Statistic], links: PageLinks) -> str:
-    root = links.root
-    figures, sources = tables["figures"], by_id(tables["sources"])
-    by_figure = figures.set_index("id")
+    sources = tables.rows_by_id("sources")
+    source_of = dict(zip(tables["figures"]["id"], tables["figures"]["source_id"]))
     rows = [{"stat": stat, "figure_ids": stat.figure_ids,
-             "sources": sources_line([by_figure.loc[f, "source_id"] for f in stat.figure_ids], sources, root)}
+             "sources": [shown_source(sources[s]) for s in source_ids(stat, source_of)]}
             for stat in stats.values()]
-    return fragment("statistics.html", rows=rows, root=root)
+    return fragment("statistics.html", rows=rows, root=links.root)
 
 
 FIGURE_GROUPS = [  # (heading, anchor, test on the figure's statement and unit), first match wins
