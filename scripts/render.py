@@ -144,13 +144,13 @@ def cell_text(value) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
 
 
-def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str, row_ids: pd.Series | None = None) -> str:
+def table_html(frame: pd.DataFrame, columns: dict[str, str], caption: str) -> str:
     """A reader-facing table: the first column is the key column (kept in view on a phone, where rows
     stack), numbers are right-aligned."""
     numeric = {c for c in columns if c in frame and pd.api.types.is_numeric_dtype(frame[c])}
-    rows = [{"id": None if row_ids is None else row_ids.iloc[i],
+    rows = [{"id": None,
              "cells": [{"text": cell_text(row[c]), "label": columns[c], "numeric": c in numeric, "stat": None} for c in columns]}
-            for i, row in enumerate(records(frame))]
+            for row in records(frame)]
     return fragment("table.html", caption=caption, headers=[{"label": columns[c], "numeric": c in numeric} for c in columns],
                     rows=rows)
 
