@@ -143,12 +143,18 @@ def _named_fields(schema) -> dict[str, dict] | None:
     return {field["name"]: field for field in fields}
 
 
+def key_columns(columns) -> list[str] | None:
+    """The columns one end of a foreign key names ("id" or ["id"]); None unless one or more names."""
+    names = [columns] if isinstance(columns, str) else columns if isinstance(columns, list) else None
+    return names if names and all(isinstance(name, str) for name in names) else None
+
+
 def _key_column_problems(label: str, table: str, fields: dict[str, dict] | None, columns) -> list[str]:
     """Each column one end of a foreign key names: one or more, each a column of the table, and text."""
     if fields is None:
         return []   # the table's own schema problem comes first
-    names = [columns] if isinstance(columns, str) else columns if isinstance(columns, list) else None
-    if not names or not all(isinstance(name, str) for name in names):
+    names = key_columns(columns)
+    if names is None:
         return [f"{label}: the columns of table '{table}' are given as {json.dumps(columns)}; expected a column "
                 'name, such as "source_id", or a list of them']
     problems = []

@@ -17,12 +17,13 @@ STEP = 1000   # IDs of copy k are today's plus k x STEP, so copies never collide
 ID_COLUMNS = ("id", "copy_of")   # and every *_id column: the columns that hold IDs
 
 
-def _read(path: Path) -> tuple[list[str], list[dict]]:
+def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    """A CSV file's header and its rows as dicts (text)."""
     reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
     return list(reader.fieldnames), list(reader)
 
 
-def _write(path: Path, header: list[str], rows: list[dict]) -> None:
+def write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
@@ -39,12 +40,12 @@ def _renumber(value: str, copy: int) -> str:
 
 
 def rows_in(data_dir: Path) -> int:
-    return sum(len(_read(path)[1]) for path in data_dir.glob("*.csv"))
+    return sum(len(read_rows(path)[1]) for path in data_dir.glob("*.csv"))
 
 
 def grow(data_dir: Path, factor: int) -> None:
     for path in sorted(data_dir.glob("*.csv")):
-        header, rows = _read(path)
+        header, rows = read_rows(path)
         grown = []
         for copy in range(factor):
             for row in rows:
@@ -55,25 +56,25 @@ def grow(data_dir: Path, factor: int) -> None:
                 if path.stem == "forces" and copy:
                     new["name"] = f"{row['name']} (copy {copy})"
                 grown.append(new)
-        _write(path, header, grown)
+        write_rows(path, header, grown)
     _every_force_shared(data_dir)
 
 
 def _every_force_shared(data_dir: Path) -> None:
     """The pages say every listed force shared data (F-002); keep that true with more forces listed."""
-    forces = len(_read(data_dir / "forces.csv")[1])
-    header, figures = _read(data_dir / "figures.csv")
+    forces = len(read_rows(data_dir / "forces.csv")[1])
+    header, figures = read_rows(data_dir / "figures.csv")
     for figure in figures:
         if figure["id"] == "F-002":
             figure["value"] = str(forces)
-    _write(data_dir / "figures.csv", header, figures)
+    write_rows(data_dir / "figures.csv", header, figures)
 
 
 def add_force_months(data_dir: Path, months: int = 36, first_year: int = 2020) -> int:
     """One synthetic count per force per month from April of first_year; returns the rows added to each table."""
-    _, forces = _read(data_dir / "forces.csv")
-    figure_header, figures = _read(data_dir / "figures.csv")
-    dataset_header, datasets = _read(data_dir / "referral_datasets.csv")
+    _, forces = read_rows(data_dir / "forces.csv")
+    figure_header, figures = read_rows(data_dir / "figures.csv")
+    dataset_header, datasets = read_rows(data_dir / "referral_datasets.csv")
     number = 100000
     for force_index, force in enumerate(forces):
         for month_index in range(months):
@@ -89,6 +90,6 @@ def add_force_months(data_dir: Path, months: int = 36, first_year: int = 2020) -
                              "figure_id": f"F-{number}", "label": f"{force['name']}, {period}",
                              "counts": "domestic abuse victims", "counted_as": "referrals concerning domestic abuse victims",
                              "area": "England and Wales"})
-    _write(data_dir / "figures.csv", figure_header, figures)
-    _write(data_dir / "referral_datasets.csv", dataset_header, datasets)
+    write_rows(data_dir / "figures.csv", figure_header, figures)
+    write_rows(data_dir / "referral_datasets.csv", dataset_header, datasets)
     return len(forces) * months

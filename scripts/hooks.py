@@ -387,7 +387,7 @@ def _expand(kind: str | None, name: str, page, config) -> str:
         if kind == "quote":
             return one_quote(tables, name, links)
         if kind == "chart":
-            return chart_figure(charts[name], tables["sources"], tables["figures"], links)
+            return chart_figure(charts[name], tables, links)
         if kind is None:
             return stat_link(stats[name], links.root)
         if name == "schema":

@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 import pandas as pd
 from frictionless import FrictionlessException, Package, system
 
-from scripts.descriptor import FIRST_YEAR, LAST_YEAR, DataError, read_descriptor, snapshot_problems, unexpected
+from scripts.descriptor import (FIRST_YEAR, LAST_YEAR, DataError, key_columns, read_descriptor, snapshot_problems,
+                                unexpected)
 from scripts.safe_text import begins_like_a_formula, character_name, first_non_ascii, invisible_characters, looks_like
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -480,7 +481,7 @@ def _missing_keys(resource: dict, tables: dict[str, Csv]) -> list[_MissingKey]:
         reference = key["reference"]
         target_name = reference["resource"]   # a key into its own table names it (scripts/descriptor.py)
         target = tables.get(target_name)
-        fields, target_fields = _names(key["fields"]), _names(reference["fields"])
+        fields, target_fields = key_columns(key["fields"]), key_columns(reference["fields"])
         if target is None:   # a table that could not be read: its own problems come first
             continue
         known = {cells for cells in _columns(target, target_fields) if any(cells)}
@@ -488,10 +489,6 @@ def _missing_keys(resource: dict, tables: dict[str, Csv]) -> list[_MissingKey]:
             if any(cells) and cells not in known:
                 missing.append(_MissingKey(row_number, fields, list(cells), target_name, target_fields))
     return missing
-
-
-def _names(fields: str | list[str]) -> list[str]:
-    return [fields] if isinstance(fields, str) else list(fields)
 
 
 def _columns(table: Csv, fields: list[str]) -> list[tuple[str, ...]]:

@@ -119,23 +119,9 @@ def shown_source(source, excerpt: str = "", sources: dict[str, dict] | None = No
                        original)
 
 
-def source_link(source: pd.Series, root: str) -> str:
-    return fragment("source-link.html", source=shown_source(source), root=root)
-
-
 def records(table: pd.DataFrame) -> list[dict]:
     """The rows as dicts: reading a dict is many times faster than a pandas row, which counts with thousands of rows."""
     return table.to_dict("records")
-
-
-def by_id(table: pd.DataFrame) -> pd.DataFrame:
-    """A table indexed by its IDs (as given, if it already is): callers in a loop index once, not per row."""
-    return table if table.index.name == "id" else table.set_index("id", drop=False)
-
-
-def sources_line(source_ids, sources: pd.DataFrame, root: str) -> str:
-    sources = by_id(sources)
-    return "; ".join(source_link(sources.loc[s], root) for s in dict.fromkeys(source_ids))
 
 
 def cell_text(value) -> str:
@@ -176,12 +162,13 @@ def sources_text(source_ids, sources: pd.DataFrame) -> str:
                                    for s in source_ids))
 
 
-def chart_figure(chart: Chart, sources: pd.DataFrame, figures: pd.DataFrame, links: PageLinks) -> str:
+def chart_figure(chart: Chart, tables, links: PageLinks) -> str:
     from scripts.charts import PHONE_MAX_WIDTH
+    sources = tables.rows_by_id("sources")
     return fragment(
         "chart.html", chart=chart, root=links.root, phone_max_width=PHONE_MAX_WIDTH,
         narrow=chart.drawings["narrow"], wide=chart.drawings["wide"],
-        sources=sources_line(chart_source_ids(chart, figures), sources, links.root),
+        chart_sources=[shown_source(sources[s]) for s in chart_source_ids(chart, tables["figures"])],
         cite=links.cite("chart-" + chart.name, "Chart: " + chart.title),
         table=table_html(chart.data, chart.columns, "Data for the chart: " + chart.title))
 

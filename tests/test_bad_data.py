@@ -209,16 +209,12 @@ def test_trailing_lines_of_spaces_and_commas_are_blank_too(data):
 
 def test_past_the_error_limit_the_message_says_there_may_be_more(data):
     """Frictionless stops at ERROR_LIMIT problems in a file; the maintainer is told, not left to think the list whole."""
-    from scripts.growth import grow
+    from scripts.growth import grow, read_rows, write_rows
     from scripts.load import ERROR_LIMIT
 
     grow(data, ERROR_LIMIT // 90 + 2)   # more than ERROR_LIMIT figures
-    rows = list(csv.DictReader(io.StringIO((data / "figures.csv").read_text(encoding="utf-8"))))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({**row, "period_certainty": "bogus"} for row in rows)   # one error a row, not allowed
-    (data / "figures.csv").write_text(out.getvalue(), encoding="utf-8")
+    columns, rows = read_rows(data / "figures.csv")
+    write_rows(data / "figures.csv", columns, [{**row, "period_certainty": "bogus"} for row in rows])   # one error a row
     found = problems(data)
     assert len(found) == ERROR_LIMIT + 1
     assert found[-1] == (f"data/figures.csv: the schema check stopped after {ERROR_LIMIT:,} problems in this file, so "

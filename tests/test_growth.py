@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scripts.growth import add_force_months, grow
+from scripts.growth import add_force_months, grow, read_rows, write_rows
 from scripts.load import load
 from scripts.project import copy_project
 from scripts.stats import compute_statistics
@@ -76,30 +76,18 @@ def test_a_tie_at_the_top_leaves_a_group_undrawn_and_the_others_drawn(tmp_path):
     """One group's longest windows tie (the Commissioner's, eleven times) and the others' don't: the tied
     group's row says how many without claiming they are shorter than anything, the other groups are
     drawn one by one as before, and the description names only what is drawn one by one."""
-    import csv
-    import io
-
     from scripts.charts import MAX_WINDOWS, build_charts
 
-    def rows_of(path):
-        return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-
-    def write(path, rows):
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        path.write_text(out.getvalue(), encoding="utf-8")
-
     project = copy_project(tmp_path / "project")
-    figures, datasets = rows_of(project / "data" / "figures.csv"), rows_of(project / "data" / "referral_datasets.csv")
+    figure_columns, figures = read_rows(project / "data" / "figures.csv")
+    dataset_columns, datasets = read_rows(project / "data" / "referral_datasets.csv")
     headline = next(row for row in figures if row["id"] == "F-001")   # England and Wales: a group of its own
     dac = next(row for row in datasets if row["figure_id"] == "F-001")
     for n in range(1, MAX_WINDOWS + 1):   # the same window again, as if the Commissioner had published it ten times
         figures.append({**headline, "id": f"F-{5000 + n}"})
         datasets.append({**dac, "id": f"{dac['id']}_again{n}", "figure_id": f"F-{5000 + n}"})
-    write(project / "data" / "figures.csv", figures)
-    write(project / "data" / "referral_datasets.csv", datasets)
+    write_rows(project / "data" / "figures.csv", figure_columns, figures)
+    write_rows(project / "data" / "referral_datasets.csv", dataset_columns, datasets)
     tables = load(project / "data")
     chart = build_charts(tables, compute_statistics(tables))["counts"]
     drawn = json.dumps(chart.drawings["wide"].spec.to_dict())
